@@ -1,0 +1,2 @@
+export * from './env-substitution.js';
+export * from './run-config.js';

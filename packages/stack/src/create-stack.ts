@@ -1,0 +1,251 @@
+import {
+  ConfigurationError,
+  ResourceRegistry,
+  RoutingTable,
+  createConsoleLogger,
+  createStorageManager,
+  isApiName,
+  resolveProviders,
+  silentLogger,
+  storageConfigSchema,
+  type ApiName,
+  type KVStoreReference,
+  type Logger,
+  type ModelInput,
+  type ProviderEntry,
+  type ProviderSpec,
+  type ResolvedProvider,
+  type RouteDefinition,
+  type RunConfig,
+  type StorageConfigInput,
+  type StorageManager,
+} from '@stack/core';
+import { inferenceRoutes, type InferenceApi, type InferenceProvider } from '@stack/inference-api';
+import { inspectRoutes, type InspectApi } from '@stack/inspect-api';
+import { modelsRoutes, type ModelsApi } from '@stack/models-api';
+import { providersRoutes, type ProvidersApi } from '@stack/providers-api';
+import packageJson from '../package.json' with { type: 'json' };
+import { InspectService, ProvidersService } from './builtin-services.js';
+import { InferenceRouter } from './inference-router.js';
+import { ModelsService } from './models-service.js';
+
+/** A provider to include: its package's `providerSpec`, the id to serve it under, its config. */
+export interface ProviderSetup {
+  providerId: string;
+  spec: ProviderSpec;
+  config?: unknown;
+  /** For error messages, e.g. `run.yaml: providers.inference[0]`. */
+  source?: string;
+}
+
+export interface StackOptions {
+  /** Providers per API, e.g. `{ inference: [{ providerId: 'vllm', spec: vllm.providerSpec, config: { url } }] }`. */
+  providers?: Partial<Record<ApiName, ProviderSetup[]>>;
+  /**
+   * Storage in the run-config format (`backends` and `stores`). Without it, the registry lives
+   * in an in-memory SQLite database: fine in process, not shared between servers.
+   */
+  storage?: StorageConfigInput;
+  /** Models to register at startup, as `registered_resources.models` of a run config. */
+  registeredResources?: { models?: ModelInput[] };
+  /** APIs to serve even without providers (as a run config's `apis:` list). */
+  apis?: readonly string[];
+  /** Relative SQLite paths resolve against this directory. */
+  baseDir?: string;
+  logger?: Logger;
+  /** Skip asking providers for their models at startup. */
+  skipModelDiscovery?: boolean;
+  /** How often providers with `refresh_models: true` are asked again (default 5 minutes). */
+  modelRefreshIntervalMs?: number;
+}
+
+/** An API implementation bound to one of its route definitions, for a transport to serve. */
+export interface RouteBinding {
+  definition: RouteDefinition;
+  impl: unknown;
+  providerTypes: string[];
+}
+
+export interface Stack {
+  readonly inference: InferenceApi;
+  readonly models: ModelsApi;
+  readonly inspect: InspectApi;
+  readonly providers: ProvidersApi;
+  /** Any API of the stack by name. */
+  api<T>(name: ApiName): T;
+  readonly apiNames: readonly ApiName[];
+  readonly routes: readonly RouteBinding[];
+  readonly registry: ResourceRegistry;
+  readonly storage: StorageManager;
+  readonly resolvedProviders: readonly ResolvedProvider[];
+  readonly logger: Logger;
+  /** Asks the inference providers for their models again. */
+  refreshModels(): Promise<void>;
+  /** Closes providers in reverse order of creation, then storage. Idempotent. */
+  close(): Promise<void>;
+}
+
+export const STACK_VERSION: string = packageJson.version;
+
+const DEFAULT_METADATA_STORE: KVStoreReference = { backend: 'kv_default', namespace: 'registry' };
+
+const routeTables: Partial<Record<ApiName, readonly RouteDefinition[]>> = {
+  inference: inferenceRoutes,
+  models: modelsRoutes,
+  inspect: inspectRoutes,
+  providers: providersRoutes,
+};
+
+/** APIs whose implementation is the stack's own and which every stack serves. */
+const BUILTIN_APIS: readonly ApiName[] = ['models', 'inspect', 'providers'];
+
+/**
+ * Builds a stack from provider packages: validates configs, creates providers in dependency
+ * order, registers configured and discovered models, and returns the API implementations,
+ * callable in process or served with `@stack/http`.
+ */
+export async function createStack(options: StackOptions = {}): Promise<Stack> {
+  const logger = options.logger ?? silentLogger;
+  const storageConfig = storageConfigSchema.parse(options.storage ?? inMemoryStorage());
+  const storage = createStorageManager(storageConfig, { baseDir: options.baseDir });
+  const closers: Array<() => Promise<void>> = [() => storage.close()];
+  const closeAll = async () => {
+    for (const close of closers.splice(0).reverse()) await close();
+  };
+
+  try {
+    const metadataReference = storageConfig.stores.metadata ?? (storageConfig.backends.kv_default ? DEFAULT_METADATA_STORE : undefined);
+    if (!metadataReference) {
+      throw new ConfigurationError('storage.stores.metadata is not set and there is no kv_default backend to keep the registry in.');
+    }
+    const registry = new ResourceRegistry(await storage.kv(metadataReference));
+
+    const entries: ProviderEntry[] = [];
+    for (const [api, setups] of Object.entries(options.providers ?? {})) {
+      if (!isApiName(api)) throw new ConfigurationError(`Unknown API '${api}' in providers.`);
+      for (const setup of setups ?? []) {
+        entries.push({ api, providerId: setup.providerId, spec: setup.spec, config: setup.config ?? {}, source: setup.source });
+      }
+    }
+
+    let models: ModelsService | undefined;
+    const resolved = await resolveProviders({
+      entries,
+      storage,
+      logger,
+      buildApi: (api, providers) => {
+        if (api !== 'inference') return providers[0]?.instance;
+        const instances = new Map(providers.map((provider) => [provider.providerId, provider.instance as InferenceProvider]));
+        models = new ModelsService(registry, instances, logger.child('models'));
+        return new InferenceRouter(new RoutingTable(registry, 'model', instances));
+      },
+    });
+    closers.push(() => resolved.close());
+
+    const apis = new Map<ApiName, unknown>(resolved.apis);
+    const servedApis = new Set<ApiName>([...apis.keys(), ...BUILTIN_APIS]);
+    for (const name of options.apis ?? []) if (isApiName(name) && routeTables[name]) servedApis.add(name);
+    if (servedApis.has('inference') && !apis.has('inference')) {
+      const none = new Map<string, InferenceProvider>();
+      models = new ModelsService(registry, none, logger.child('models'));
+      apis.set('inference', new InferenceRouter(new RoutingTable(registry, 'model', none)));
+    }
+    models ??= new ModelsService(registry, new Map(), logger.child('models'));
+    apis.set('models', models);
+    apis.set('providers', new ProvidersService(resolved.providers));
+
+    const routes: RouteBinding[] = [];
+    apis.set('inspect', new InspectService(STACK_VERSION, () => routes));
+    for (const api of servedApis) {
+      const table = routeTables[api];
+      if (!table) continue;
+      const providerTypes = BUILTIN_APIS.includes(api)
+        ? ['builtin']
+        : resolved.providers.filter((provider) => provider.api === api).map((provider) => provider.providerType);
+      for (const definition of table) routes.push({ definition, impl: apis.get(api), providerTypes });
+    }
+
+    const modelsService = models;
+    await modelsService.registerConfiguredModels(options.registeredResources?.models ?? []);
+    if (!options.skipModelDiscovery) await modelsService.refresh();
+
+    const refreshing = resolved.providers
+      .filter((provider) => provider.api === 'inference' && (provider.config as { refresh_models?: unknown })?.refresh_models === true)
+      .map((provider) => provider.providerId);
+    if (refreshing.length > 0) {
+      const timer = setInterval(() => void modelsService.refresh(refreshing), options.modelRefreshIntervalMs ?? 300_000);
+      timer.unref();
+      closers.push(async () => clearInterval(timer));
+    }
+
+    let closing: Promise<void> | undefined;
+    const stack: Stack = {
+      inference: apis.get('inference') as InferenceApi,
+      models: modelsService,
+      inspect: apis.get('inspect') as InspectApi,
+      providers: apis.get('providers') as ProvidersApi,
+      api: <T>(name: ApiName): T => {
+        if (!apis.has(name)) throw new ConfigurationError(`This stack has no '${name}' API. Configure a provider for it.`);
+        return apis.get(name) as T;
+      },
+      apiNames: [...servedApis],
+      routes,
+      registry,
+      storage,
+      resolvedProviders: resolved.providers,
+      logger,
+      refreshModels: () => modelsService.refresh(),
+      close: () => (closing ??= closeAll()),
+    };
+    return stack;
+  } catch (error) {
+    await closeAll();
+    throw error;
+  }
+}
+
+export interface RunConfigStackOptions {
+  /** The provider packages this program knows, e.g. every `providerSpec` the server imports. */
+  providerSpecs: readonly ProviderSpec[];
+  /** Names the config in error messages (a file path, `distribution 'starter'`). */
+  source?: string;
+  baseDir?: string;
+  logger?: Logger;
+  skipModelDiscovery?: boolean;
+}
+
+/** Builds a stack from a parsed run config (see `parseRunConfig` / `loadRunConfigFile`). */
+export async function createStackFromRunConfig(config: RunConfig, options: RunConfigStackOptions): Promise<Stack> {
+  const source = options.source ?? 'run config';
+  const providers: Partial<Record<ApiName, ProviderSetup[]>> = {};
+  for (const [api, entries] of Object.entries(config.providers)) {
+    if (!isApiName(api)) throw new ConfigurationError(`${source}: providers.${api}: unknown API '${api}'.`);
+    (entries ?? []).forEach((entry, index) => {
+      const where = `${source}: providers.${api}[${index}]`;
+      const spec = options.providerSpecs.find((candidate) => candidate.api === api && candidate.providerType === entry.provider_type);
+      if (!spec) {
+        const known = options.providerSpecs.filter((candidate) => candidate.api === api).map((candidate) => candidate.providerType);
+        throw new ConfigurationError(
+          `${where}.provider_type: unknown provider type '${entry.provider_type}' for API '${api}'. Known: ${known.length > 0 ? known.join(', ') : '(none for this API)'}.`,
+        );
+      }
+      (providers[api] ??= []).push({ providerId: entry.provider_id as string, spec, config: entry.config ?? {}, source: where });
+    });
+  }
+  return createStack({
+    providers,
+    storage: config.storage,
+    registeredResources: { models: config.registered_resources.models ?? [] },
+    apis: config.apis,
+    baseDir: options.baseDir,
+    logger: options.logger ?? createConsoleLogger(),
+    skipModelDiscovery: options.skipModelDiscovery,
+  });
+}
+
+function inMemoryStorage(): StorageConfigInput {
+  return {
+    backends: { kv_default: { type: 'kv_sqlite', db_path: ':memory:' } },
+    stores: { metadata: DEFAULT_METADATA_STORE },
+  };
+}

@@ -1,0 +1,50 @@
+import { InvalidRequestError, createRequestContext, type RequestContext, type Resource, type RoutingTable } from '@stack/core';
+import type {
+  ChatCompletionRequest,
+  CompletionRequest,
+  EmbeddingsRequest,
+  InferenceApi,
+  InferenceProvider,
+} from '@stack/inference-api';
+
+/**
+ * The inference API as served: finds the provider that owns the requested model and hands it
+ * the request with the provider's own model id. Responses and stream chunks pass through as the
+ * provider produced them.
+ */
+export class InferenceRouter implements InferenceApi {
+  constructor(private readonly table: RoutingTable<InferenceProvider>) {}
+
+  async chatCompletion(request: ChatCompletionRequest, context: RequestContext = createRequestContext()) {
+    const route = await this.route(request.model, 'llm', 'chat completions');
+    return route.provider.chatCompletion({ ...request, model: route.providerResourceId }, context);
+  }
+
+  async completion(request: CompletionRequest, context: RequestContext = createRequestContext()) {
+    const route = await this.route(request.model, 'llm', 'completions');
+    return route.provider.completion({ ...request, model: route.providerResourceId }, context);
+  }
+
+  async embeddings(request: EmbeddingsRequest, context: RequestContext = createRequestContext()) {
+    const route = await this.route(request.model, 'embedding', 'embeddings');
+    return route.provider.embeddings({ ...request, model: route.providerResourceId }, context);
+  }
+
+  private async route(model: string, expected: 'llm' | 'embedding', operation: string) {
+    if (this.table.providerIds.length === 0) {
+      throw new InvalidRequestError(
+        'No inference provider is configured in this stack. Add one to the run config (providers.inference), or for the starter distribution set OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
+        { code: 'no_inference_provider', param: 'model' },
+      );
+    }
+    const route = await this.table.route(model, 'model');
+    const modelType = (route.resource as (Resource & { model_type?: string }) | undefined)?.model_type;
+    if (modelType !== undefined && modelType !== expected) {
+      throw new InvalidRequestError(`Model '${model}' is a ${modelType} model and cannot serve ${operation}.`, {
+        code: 'wrong_model_type',
+        param: 'model',
+      });
+    }
+    return route;
+  }
+}

@@ -1,0 +1,17 @@
+export {
+  chatCompletionChunkSchema,
+  chatCompletionMessageSchema,
+  chatCompletionRequestSchema,
+  chatCompletionSchema,
+  type ChatCompletion,
+  type ChatCompletionChunk,
+  type ChatCompletionMessageParam,
+  type ChatCompletionRequest,
+} from './chat-completion.js';
+export { completionRequestSchema, completionSchema, type Completion, type CompletionRequest } from './completion.js';
+export {
+  embeddingsRequestSchema,
+  embeddingsResponseSchema,
+  type EmbeddingsRequest,
+  type EmbeddingsResponse,
+} from './embeddings.js';

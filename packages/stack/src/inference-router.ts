@@ -16,21 +16,26 @@ export class InferenceRouter implements InferenceApi {
   constructor(private readonly table: RoutingTable<InferenceProvider>) {}
 
   async chatCompletion(request: ChatCompletionRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'llm', 'chat completions');
+    const route = await this.route(request.model, 'chat completions');
     return route.provider.chatCompletion({ ...request, model: route.providerResourceId }, context);
   }
 
   async completion(request: CompletionRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'llm', 'completions');
+    const route = await this.route(request.model, 'completions');
     return route.provider.completion({ ...request, model: route.providerResourceId }, context);
   }
 
   async embeddings(request: EmbeddingsRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'embedding', 'embeddings');
+    const route = await this.route(request.model, 'embeddings');
     return route.provider.embeddings({ ...request, model: route.providerResourceId }, context);
   }
 
-  private async route(model: string, expected: 'llm' | 'embedding', operation: string) {
+  /**
+   * Embedding-only models cannot generate text, so chat and completions reject them here. The
+   * reverse is left to the backend: backends such as vLLM list embedding models without saying
+   * so, and many LLMs also embed.
+   */
+  private async route(model: string, operation: 'chat completions' | 'completions' | 'embeddings') {
     if (this.table.providerIds.length === 0) {
       throw new InvalidRequestError(
         'No inference provider is configured in this stack. Add one to the run config (providers.inference), or for the starter distribution set OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
@@ -39,7 +44,7 @@ export class InferenceRouter implements InferenceApi {
     }
     const route = await this.table.route(model, 'model');
     const modelType = (route.resource as (Resource & { model_type?: string }) | undefined)?.model_type;
-    if (modelType !== undefined && modelType !== expected) {
+    if (operation !== 'embeddings' && modelType !== undefined && modelType !== 'llm') {
       throw new InvalidRequestError(`Model '${model}' is a ${modelType} model and cannot serve ${operation}.`, {
         code: 'wrong_model_type',
         param: 'model',

@@ -1,0 +1,115 @@
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtemp, writeFile } from 'node:fs/promises';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
+
+const cli = new URL('../dist/cli.js', import.meta.url).pathname;
+
+interface Started {
+  child: ChildProcess;
+  url: string;
+  output: () => string;
+  exited: Promise<number | null>;
+}
+
+/** Runs the built CLI and waits for it to print the address it serves. */
+function runCli(args: string[], environment: Record<string, string>): Promise<Started> {
+  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
+  let output = '';
+  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
+  return new Promise((resolve, reject) => {
+    const onData = (data: Buffer) => {
+      output += data.toString();
+      const match = /serving .* at (http:\/\/[\d.:]+)/.exec(output);
+      if (match?.[1]) resolve({ child, url: match[1], output: () => output, exited });
+    };
+    child.stdout!.on('data', onData);
+    child.stderr!.on('data', onData);
+    void exited.then((code) => reject(new Error(`stack exited with ${code} before serving:\n${output}`)));
+  });
+}
+
+describe('the stack CLI', () => {
+  it('starts the starter distribution with no backend and says how to add one', async () => {
+    const dataDir = await mkdtemp(join(tmpdir(), 'stack-starter-'));
+    const started = await runCli(['run', 'starter', '--port', '0'], { STACK_DATA_DIR: dataDir, OLLAMA_URL: '', VLLM_URL: '', OPENAI_API_KEY: '' });
+    try {
+      await expect.poll(() => started.output()).toContain('OLLAMA_URL');
+      const models = (await (await fetch(`${started.url}/v1/models`)).json()) as { data: unknown[] };
+      expect(models.data).toEqual([]);
+      const chat = await fetch(`${started.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'anything', messages: [{ role: 'user', content: 'hi' }] }),
+      });
+      expect(chat.status).toBe(400);
+      expect(((await chat.json()) as { error: { message: string } }).error.message).toMatch(/No inference provider is configured.*OLLAMA_URL/);
+    } finally {
+      started.child.kill('SIGTERM');
+      expect(await started.exited).toBe(0);
+    }
+  });
+
+  it('serves a run.yaml and, on SIGTERM, finishes the stream in flight before exiting', async () => {
+    const upstream = await startFakeOpenAIServer({ flavor: 'vllm', streamChunks: 6, chunkDelayMs: 150 });
+    const directory = await mkdtemp(join(tmpdir(), 'stack-cli-'));
+    const config = join(directory, 'run.yaml');
+    await writeFile(
+      config,
+      [
+        'version: 2',
+        'providers:',
+        '  inference:',
+        '  - provider_id: vllm',
+        '    provider_type: remote::vllm',
+        '    config:',
+        `      url: \${env.UPSTREAM_URL}`,
+        'storage:',
+        '  backends:',
+        '    kv_default: {type: kv_sqlite, db_path: ./kv.db}',
+        '  stores:',
+        '    metadata: {backend: kv_default, namespace: registry}',
+        '',
+      ].join('\n'),
+    );
+    const started = await runCli(['run', config, '--port', '0'], { UPSTREAM_URL: upstream.baseURL });
+    try {
+      const response = await fetch(`${started.url}/v1/chat/completions`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'vllm/meta-llama/Llama-3.2-3B-Instruct', stream: true, messages: [{ role: 'user', content: 'one two three four five' }] }),
+      });
+      const reader = response.body!.getReader();
+      await reader.read();
+      started.child.kill('SIGTERM');
+      let rest = '';
+      for (;;) {
+        const { value, done } = await reader.read();
+        if (done) break;
+        rest += new TextDecoder().decode(value);
+      }
+      expect(rest).toContain('"finish_reason":"stop"');
+      expect(await started.exited).toBe(0);
+      expect(upstream.streams.completed).toBe(1);
+      expect(started.output()).toContain('SIGTERM received');
+    } finally {
+      started.child.kill('SIGKILL');
+      await upstream.close();
+    }
+  });
+
+  it('names the file, the path and the known types for an unknown provider type', async () => {
+    const directory = await mkdtemp(join(tmpdir(), 'stack-cli-'));
+    const config = join(directory, 'run.yaml');
+    await writeFile(config, 'version: 2\nproviders:\n  inference:\n  - provider_id: x\n    provider_type: remote::nope\n');
+    const child = spawn(process.execPath, [cli, 'run', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    let output = '';
+    child.stderr.on('data', (data: Buffer) => (output += data.toString()));
+    const code = await new Promise((resolve) => child.once('exit', resolve));
+    expect(code).toBe(1);
+    expect(output).toContain(`${config}: providers.inference[0].provider_type: unknown provider type 'remote::nope'`);
+    expect(output).toMatch(/Known: remote::vllm, remote::ollama, remote::openai/);
+  });
+});

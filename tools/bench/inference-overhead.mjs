@@ -1,0 +1,100 @@
+#!/usr/bin/env node
+// Added latency of the Stack server over calling the same upstream directly, measured in one run
+// with the two interleaved: each worker alternates direct and through-the-server requests, so
+// both see the same machine load. Non-streaming: time to the whole answer. Streaming: time to the
+// first chunk. Concurrency 1 and 16. Needs `npm run build` first.
+//
+//   node tools/bench/inference-overhead.mjs [--requests 400] [--chunks 16]
+import { parseArgs } from 'node:util';
+import { performance } from 'node:perf_hooks';
+import { createStack } from '@stack/stack';
+import { serve } from '@stack/http';
+import { providerSpec as vllm } from '@stack/inference-vllm';
+import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
+
+const { values } = parseArgs({
+  options: {
+    requests: { type: 'string', default: '400' },
+    chunks: { type: 'string', default: '16' },
+    warmup: { type: 'string', default: '50' },
+  },
+});
+const requestsPerTarget = Number(values.requests);
+const warmup = Number(values.warmup);
+
+const upstream = await startFakeOpenAIServer({ flavor: 'vllm', streamChunks: Number(values.chunks), recordRequests: false });
+const stack = await createStack({ providers: { inference: [{ providerId: 'vllm', spec: vllm, config: { url: upstream.baseURL } }] } });
+const server = await serve(stack, { port: 0 });
+
+const upstreamModel = 'meta-llama/Llama-3.2-3B-Instruct';
+const targets = {
+  direct: { url: `${upstream.baseURL}/chat/completions`, model: upstreamModel },
+  server: { url: `${server.url}/v1/chat/completions`, model: `vllm/${upstreamModel}` },
+};
+
+async function request(target, stream) {
+  const body = JSON.stringify({
+    model: target.model,
+    messages: [{ role: 'user', content: 'Summarise the plot of a short story in one sentence.' }],
+    max_tokens: 64,
+    stream,
+  });
+  const started = performance.now();
+  const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake' }, body });
+  if (!response.ok) throw new Error(`${target.url} answered ${response.status}: ${await response.text()}`);
+  if (!stream) {
+    await response.json();
+    return performance.now() - started;
+  }
+  const reader = response.body.getReader();
+  let firstChunk;
+  for (;;) {
+    const { value, done } = await reader.read();
+    if (done) break;
+    if (firstChunk === undefined && value.length > 0) firstChunk = performance.now() - started;
+  }
+  return firstChunk;
+}
+
+async function measure(stream, concurrency, perTarget) {
+  const samples = { direct: [], server: [] };
+  let remaining = perTarget * 2;
+  const worker = async (index) => {
+    let turn = index % 2;
+    while (remaining > 0) {
+      remaining -= 1;
+      const name = turn === 0 ? 'direct' : 'server';
+      turn = 1 - turn;
+      samples[name].push(await request(targets[name], stream));
+    }
+  };
+  await Promise.all(Array.from({ length: concurrency }, (_, index) => worker(index)));
+  return samples;
+}
+
+const percentile = (values, p) => {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+};
+const ms = (value) => `${value.toFixed(2)} ms`.padStart(10);
+
+console.log(`Stack inference overhead — ${requestsPerTarget} requests per target per row, upstream: local OpenAI-compatible server (${values.chunks} chunks per stream)`);
+console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+console.log('mode                      conc   direct p50  direct p99   server p50  server p99   ratio p50  ratio p99');
+for (const stream of [false, true]) {
+  for (const concurrency of [1, 16]) {
+    await measure(stream, concurrency, warmup);
+    const samples = await measure(stream, concurrency, requestsPerTarget);
+    const direct50 = percentile(samples.direct, 50);
+    const direct99 = percentile(samples.direct, 99);
+    const server50 = percentile(samples.server, 50);
+    const server99 = percentile(samples.server, 99);
+    const label = stream ? 'streaming (first chunk)' : 'non-streaming (total)';
+    console.log(
+      `${label.padEnd(25)} ${String(concurrency).padStart(4)} ${ms(direct50)}  ${ms(direct99)}  ${ms(server50)}  ${ms(server99)}   ${(server50 / direct50).toFixed(2).padStart(8)}x ${(server99 / direct99).toFixed(2).padStart(8)}x`,
+    );
+  }
+}
+
+await server.close();
+await upstream.close();

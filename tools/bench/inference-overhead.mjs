@@ -2,33 +2,58 @@
 // Added latency of the Stack server over calling the same upstream directly, measured in one run
 // with the two interleaved: each worker alternates direct and through-the-server requests, so
 // both see the same machine load. Non-streaming: time to the whole answer. Streaming: time to the
-// first chunk. Concurrency 1 and 16. Needs `npm run build` first.
+// first chunk. Concurrency 1 and 16. The upstream, the server and the load generator each run in
+// their own process, as in a deployment. Needs `npm run build` first.
 //
 //   node tools/bench/inference-overhead.mjs [--requests 400] [--chunks 16]
+import { fork } from 'node:child_process';
+import { cpus } from 'node:os';
 import { parseArgs } from 'node:util';
 import { performance } from 'node:perf_hooks';
-import { createStack } from '@stack/stack';
-import { serve } from '@stack/http';
-import { providerSpec as vllm } from '@stack/inference-vllm';
-import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 
 const { values } = parseArgs({
   options: {
     requests: { type: 'string', default: '400' },
     chunks: { type: 'string', default: '16' },
     warmup: { type: 'string', default: '50' },
+    role: { type: 'string' },
+    upstream: { type: 'string' },
   },
 });
+
+if (values.role === 'upstream') {
+  const { startFakeOpenAIServer } = await import('@stack/openai-compatible/testing');
+  const upstream = await startFakeOpenAIServer({ flavor: 'vllm', streamChunks: Number(values.chunks), recordRequests: false });
+  process.send({ url: upstream.baseURL });
+} else if (values.role === 'server') {
+  const { createStack } = await import('@stack/stack');
+  const { serve } = await import('@stack/http');
+  const { providerSpec: vllm } = await import('@stack/inference-vllm');
+  const stack = await createStack({ providers: { inference: [{ providerId: 'vllm', spec: vllm, config: { url: values.upstream } }] } });
+  const server = await serve(stack, { port: 0 });
+  process.send({ url: server.url });
+} else {
+  await runBenchmark();
+}
+
+/** Starts this script in another role and waits for the URL it serves. */
+function startRole(role, extra = []) {
+  const child = fork(new URL(import.meta.url).pathname, ['--role', role, '--chunks', values.chunks, ...extra], { stdio: 'inherit' });
+  return new Promise((resolve, reject) => {
+    child.once('message', (message) => resolve({ child, url: message.url }));
+    child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));
+  });
+}
+
+async function runBenchmark() {
 const requestsPerTarget = Number(values.requests);
 const warmup = Number(values.warmup);
-
-const upstream = await startFakeOpenAIServer({ flavor: 'vllm', streamChunks: Number(values.chunks), recordRequests: false });
-const stack = await createStack({ providers: { inference: [{ providerId: 'vllm', spec: vllm, config: { url: upstream.baseURL } }] } });
-const server = await serve(stack, { port: 0 });
+const upstream = await startRole('upstream');
+const server = await startRole('server', ['--upstream', upstream.url]);
 
 const upstreamModel = 'meta-llama/Llama-3.2-3B-Instruct';
 const targets = {
-  direct: { url: `${upstream.baseURL}/chat/completions`, model: upstreamModel },
+  direct: { url: `${upstream.url}/chat/completions`, model: upstreamModel },
   server: { url: `${server.url}/v1/chat/completions`, model: `vllm/${upstreamModel}` },
 };
 
@@ -79,7 +104,7 @@ const percentile = (values, p) => {
 const ms = (value) => `${value.toFixed(2)} ms`.padStart(10);
 
 console.log(`Stack inference overhead — ${requestsPerTarget} requests per target per row, upstream: local OpenAI-compatible server (${values.chunks} chunks per stream)`);
-console.log(`node ${process.version}, ${(await import('node:os')).cpus().length} cores\n`);
+console.log(`node ${process.version}, ${cpus().length} cores; upstream, server and load generator in separate processes\n`);
 console.log('mode                      conc   direct p50  direct p99   server p50  server p99   ratio p50  ratio p99');
 for (const stream of [false, true]) {
   for (const concurrency of [1, 16]) {
@@ -96,5 +121,6 @@ for (const stream of [false, true]) {
   }
 }
 
-await server.close();
-await upstream.close();
+server.child.kill('SIGTERM');
+upstream.child.kill('SIGTERM');
+}

@@ -1,0 +1,11 @@
+export {
+  startFakeOpenAIServer,
+  type FakeFailure,
+  type FakeModel,
+  type FakeOpenAIServer,
+  type FakeOpenAIServerOptions,
+  type FakeServerFlavor,
+  type FakeStreamStats,
+  type RecordedRequest,
+} from './fake-openai-server.js';
+export { decodeEmbeddingBase64, embeddingFor, replyFor } from './fake-generation.js';

@@ -85,7 +85,7 @@ describe('resolveProviders', () => {
     const bad = { ...entry('inference', 'vllm', spec('inference', 'remote::vllm', events), { name: 42 }), source: 'run.yaml: providers.inference[0]' };
     const error = await resolveProviders({ entries: [bad], storage, logger: silentLogger, buildApi: () => ({}) }).catch((e: unknown) => e);
     expect(error).toBeInstanceOf(ConfigurationError);
-    expect((error as Error).message).toMatch(/run\.yaml: providers\.inference\[0\]\.config: invalid config for remote::vllm:\n  - name:/);
+    expect((error as Error).message).toMatch(/run\.yaml: providers\.inference\[0\]\.config: invalid config for remote::vllm:\n {2}- name:/);
   });
 
   it('closes what it created when a later provider fails', async () => {

@@ -4,7 +4,8 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { ConfigurationError, loadRunConfigFile, parseRunConfigText } from './run-config.js';
 
-const referenceStarter = new URL('../../../../../shared/reference/starter-run.yaml', import.meta.url);
+const referenceStarter = new URL('./__fixtures__/reference-starter-run.yaml', import.meta.url);
+const referencePostgres = new URL('./__fixtures__/reference-starter-run-with-postgres-store.yaml', import.meta.url);
 
 describe('run config', () => {
   it('reads the reference starter run config', async () => {
@@ -21,6 +22,20 @@ describe('run config', () => {
     expect(config.server.port).toBe(8321);
     // Shields whose provider_id resolved to empty are dropped too.
     expect(config.registered_resources.shields).toEqual([]);
+  });
+
+  it('reads the reference starter run config with Postgres stores', async () => {
+    const config = await loadRunConfigFile(referencePostgres.pathname, { POSTGRES_HOST: 'db.internal', POSTGRES_PORT: '6543' });
+    expect(config.storage.backends.kv_postgres).toEqual({
+      type: 'kv_postgres',
+      host: 'db.internal',
+      port: 6543,
+      db: 'llamastack',
+      user: 'llamastack',
+      password: 'llamastack',
+      table_name: 'llamastack_kvstore',
+    });
+    expect(config.storage.stores.inference).toMatchObject({ backend: 'sql_postgres', table_name: 'inference_store', max_write_queue_size: 10000, num_writers: 4 });
   });
 
   it('names the file and path of a missing variable', async () => {

@@ -25,6 +25,7 @@ if (values.role === 'upstream') {
   const { startFakeOpenAIServer } = await import('@stack/openai-compatible/testing');
   const upstream = await startFakeOpenAIServer({ flavor: 'vllm', streamChunks: Number(values.chunks), recordRequests: false });
   process.send({ url: upstream.baseURL });
+  process.once('SIGTERM', () => upstream.close().then(() => process.exit(0)));
 } else if (values.role === 'server') {
   const { createStack } = await import('@stack/stack');
   const { serve } = await import('@stack/http');
@@ -32,13 +33,14 @@ if (values.role === 'upstream') {
   const stack = await createStack({ providers: { inference: [{ providerId: 'vllm', spec: vllm, config: { url: values.upstream } }] } });
   const server = await serve(stack, { port: 0 });
   process.send({ url: server.url });
+  process.once('SIGTERM', () => server.close().then(() => process.exit(0)));
 } else {
   await runBenchmark();
 }
 
 /** Starts this script in another role and waits for the URL it serves. */
 function startRole(role, extra = []) {
-  const child = fork(new URL(import.meta.url).pathname, ['--role', role, '--chunks', values.chunks, ...extra], { stdio: 'inherit' });
+  const child = fork(new URL(import.meta.url).pathname, ['--role', role, '--chunks', values.chunks, ...extra], { stdio: 'inherit', execArgv: process.env.BENCH_PROFILE_DIR ? ['--cpu-prof', `--cpu-prof-dir=${process.env.BENCH_PROFILE_DIR}/${role}`] : [] });
   return new Promise((resolve, reject) => {
     child.once('message', (message) => resolve({ child, url: message.url }));
     child.once('exit', (code) => reject(new Error(`${role} exited with ${code}`)));

@@ -98,8 +98,20 @@ async function writeEventStream(response: Response, stream: AsyncIterable<unknow
   response.setHeader('X-Accel-Buffering', 'no');
   response.flushHeaders();
   try {
+    let corked = false;
+    const uncork = () => {
+      corked = false;
+      response.uncork();
+    };
     for await (const chunk of stream) {
       if (signal.aborted) break;
+      // Chunks that arrive together (one upstream read) leave in one write; none waits longer
+      // than the current tick.
+      if (!corked) {
+        corked = true;
+        response.cork();
+        process.nextTick(uncork);
+      }
       if (!response.write(encodeSseData(chunk))) {
         await new Promise<void>((resolve) => {
           const done = () => {

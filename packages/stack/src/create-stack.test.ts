@@ -112,7 +112,8 @@ describe('createStack', () => {
       await expect(stack.models.registerModel({ model_id: 'x' })).rejects.toThrowError(/set provider_id to one of: a, b/);
       await expect(stack.models.registerModel({ model_id: 'x', provider_id: 'zz' })).rejects.toThrowError(/Provider 'zz' is not an inference provider/);
       await expect(stack.models.registerModel({ model_id: 'e', provider_id: 'a', model_type: 'embedding' })).rejects.toThrowError(/embedding_dimension/);
-      await stack.models.registerModel({ model_id: 'x', provider_id: 'a' });
+      await stack.models.registerModel({ model_id: 'x', provider_id: 'a' }, createRequestContext({ user: { principal: 'alice', attributes: { teams: ['ml'] } } }));
+      expect((await stack.registry.get('model', 'x'))?.owner).toEqual({ principal: 'alice', attributes: { teams: ['ml'] } });
       await expect(stack.models.registerModel({ model_id: 'x', provider_id: 'b' })).rejects.toThrowError(/already registered/);
     } finally {
       await stack.close();

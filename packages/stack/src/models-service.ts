@@ -4,6 +4,7 @@ import {
   NotFoundError,
   nowSeconds,
   type Logger,
+  type RequestContext,
   type ModelInput,
   type Resource,
   type ResourceRegistry,
@@ -50,7 +51,7 @@ export class ModelsService implements ModelsApi {
     return toModel(await this.registry.require<ModelResource>('model', modelId));
   }
 
-  async registerModel(request: RegisterModelRequest): Promise<Model> {
+  async registerModel(request: RegisterModelRequest, context?: RequestContext): Promise<Model> {
     const providerId = request.provider_id ?? this.defaultProviderId(request.model_id);
     if (!this.providers.has(providerId)) {
       throw new InvalidRequestError(
@@ -72,6 +73,7 @@ export class ModelsService implements ModelsApi {
       metadata,
       created: nowSeconds(),
       source: 'api',
+      owner: context?.user,
     });
     return toModel(resource);
   }

@@ -2,7 +2,7 @@ import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { silentLogger } from '@stack/core';
-import { startFakeOpenAIServer, type FakeOpenAIServer } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
 import { startServer, type StartedServer } from '../src/start-server.js';
 
 export interface TestDeployment {
@@ -17,8 +17,10 @@ export interface TestDeployment {
  * A run.yaml in the reference format with a vLLM and an Ollama provider, each pointed at a local
  * server speaking that backend's wire format, served on an ephemeral port.
  */
-export async function startTestDeployment(options: { chunkDelayMs?: number; streamChunks?: number } = {}): Promise<TestDeployment> {
-  const vllm = await startFakeOpenAIServer({ flavor: 'vllm', chunkDelayMs: options.chunkDelayMs, streamChunks: options.streamChunks });
+export async function startTestDeployment(
+  options: Pick<FakeOpenAIServerOptions, 'chunkDelayMs' | 'streamChunks' | 'streamFailure'> = {},
+): Promise<TestDeployment> {
+  const vllm = await startFakeOpenAIServer({ flavor: 'vllm', ...options });
   const ollama = await startFakeOpenAIServer({ flavor: 'ollama', chunkDelayMs: options.chunkDelayMs, streamChunks: options.streamChunks });
   const directory = await mkdtemp(join(tmpdir(), 'stack-e2e-'));
   const configPath = join(directory, 'run.yaml');

@@ -133,4 +133,22 @@ describe('the openai client against a run.yaml with vllm and ollama', () => {
       await slow.close();
     }
   });
+
+  it('reports an upstream failure in the middle of a stream as an error the client raises', async () => {
+    for (const mode of ['error-event', 'disconnect'] as const) {
+      const failing = await startTestDeployment({ streamChunks: 6, chunkDelayMs: 20, streamFailure: { afterChunks: 2, mode, message: 'GPU fell over' } });
+      try {
+        const failingClient = new OpenAI({ baseURL: `${failing.server.url}/v1`, apiKey: 'unused', maxRetries: 0 });
+        const stream = await failingClient.chat.completions.create({ model: VLLM_MODEL, messages: [{ role: 'user', content: 'a b c d e f' }], stream: true });
+        const received: string[] = [];
+        const error = await (async () => {
+          for await (const chunk of stream) received.push(chunk.choices[0]?.delta.content ?? '');
+        })().catch((caught: unknown) => caught);
+        expect(error).toBeInstanceOf(OpenAI.APIError);
+        expect(received.length).toBe(2);
+      } finally {
+        await failing.close();
+      }
+    }
+  });
 });

@@ -57,7 +57,9 @@ try {
   execFileSync('mkdir', ['-p', project]);
   writeFileSync(
     join(project, 'package.json'),
-    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: tarballs, overrides: tarballs }, null, 2),
+    // Optional peers (vitest for the `/testing` conformance suites) are what a user of those
+    // entries installs alongside.
+    JSON.stringify({ name: 'consumer', private: true, type: 'module', dependencies: { ...optionalPeers(), ...tarballs }, overrides: tarballs }, null, 2),
   );
   console.log(`Installing ${packages.length} packed packages into an empty project…`);
   execFileSync('npm', ['install', '--no-audit', '--no-fund', '--prefer-offline', '--loglevel=error'], { cwd: project, stdio: 'inherit' });
@@ -97,6 +99,14 @@ try {
 }
 if (problems.length > 0) fail();
 console.log(`All ${packages.length} packages pack, install and import on their own.`);
+
+function optionalPeers() {
+  return Object.fromEntries(
+    packages.flatMap(({ manifest }) =>
+      Object.entries(manifest.peerDependencies ?? {}).filter(([name]) => manifest.peerDependenciesMeta?.[name]?.optional),
+    ),
+  );
+}
 
 function fail() {
   console.error(`Package check failed:\n${problems.map((problem) => `  - ${problem}`).join('\n')}`);

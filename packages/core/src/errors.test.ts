@@ -20,6 +20,10 @@ describe('errors', () => {
     const error = new UpstreamError('vllm failed', { cause, upstreamStatus: 502 });
     expect(StackError.isInstance(error)).toBe(true);
     expect(StackError.isInstance(new Error('x'))).toBe(false);
+    expect(UpstreamError.isInstance(error)).toBe(true);
+    expect(NotFoundError.isInstance(error)).toBe(false);
+    expect(InvalidRequestError.isInstance(error)).toBe(false);
+    expect(NotFoundError.isInstance(NotFoundError.of('Model', 'x'))).toBe(true);
     expect(error.cause).toBe(cause);
     expect(error.upstreamStatus).toBe(502);
   });

@@ -37,17 +37,24 @@ export abstract class StackError extends Error {
     this.param = options.param;
   }
 
-  static isInstance(error: unknown): error is StackError {
-    return typeof error === 'object' && error !== null && (error as Record<symbol, unknown>)[marker] === true;
+  /** The kind a subclass stands for; `StackError.isInstance` accepts every kind. */
+  static readonly errorKind: StackErrorKind | undefined = undefined;
+
+  /** `NotFoundError.isInstance(error)` holds for not-found errors from any copy of this package. */
+  static isInstance<T extends StackError>(this: { errorKind: StackErrorKind | undefined; prototype: T }, error: unknown): error is T {
+    if (typeof error !== 'object' || error === null || (error as Record<symbol, unknown>)[marker] !== true) return false;
+    return this.errorKind === undefined || (error as StackError).kind === this.errorKind;
   }
 }
 
 export class InvalidRequestError extends StackError {
+  static override readonly errorKind = 'invalid_request' as const;
   override readonly name = 'InvalidRequestError';
   readonly kind = 'invalid_request' as const;
 }
 
 export class NotFoundError extends StackError {
+  static override readonly errorKind = 'not_found' as const;
   override readonly name = 'NotFoundError';
   readonly kind = 'not_found' as const;
 
@@ -58,27 +65,32 @@ export class NotFoundError extends StackError {
 }
 
 export class ConflictError extends StackError {
+  static override readonly errorKind = 'conflict' as const;
   override readonly name = 'ConflictError';
   readonly kind = 'conflict' as const;
 }
 
 export class AuthenticationError extends StackError {
+  static override readonly errorKind = 'authentication' as const;
   override readonly name = 'AuthenticationError';
   readonly kind = 'authentication' as const;
 }
 
 export class PermissionDeniedError extends StackError {
+  static override readonly errorKind = 'permission_denied' as const;
   override readonly name = 'PermissionDeniedError';
   readonly kind = 'permission_denied' as const;
 }
 
 export class RateLimitError extends StackError {
+  static override readonly errorKind = 'rate_limit' as const;
   override readonly name = 'RateLimitError';
   readonly kind = 'rate_limit' as const;
 }
 
 /** An outside service (a model server, a hosted API) failed or could not be reached. */
 export class UpstreamError extends StackError {
+  static override readonly errorKind = 'upstream' as const;
   override readonly name = 'UpstreamError';
   readonly kind = 'upstream' as const;
   /** The status the upstream answered with, when it answered. */
@@ -92,6 +104,7 @@ export class UpstreamError extends StackError {
 
 /** The provider or API does not offer this operation or option. */
 export class UnsupportedError extends StackError {
+  static override readonly errorKind = 'unsupported' as const;
   override readonly name = 'UnsupportedError';
   readonly kind = 'unsupported' as const;
 }

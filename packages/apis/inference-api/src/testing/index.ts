@@ -1,0 +1,5 @@
+export {
+  describeInferenceProviderConformance,
+  type InferenceConformanceFixture,
+  type InferenceConformanceOptions,
+} from './inference-conformance.js';

@@ -154,6 +154,15 @@ describe('createStack', () => {
     expect((error as Error).message).toBe("run.yaml: providers.inference[0].provider_type: unknown provider type 'remote::nope' for API 'inference'. Known: inline::echo.");
   });
 
+  it('refuses providers for an API it cannot serve yet, closing what it opened', async () => {
+    const events: string[] = [];
+    const safety = { ...echoProvider(events), api: 'safety' as const, providerType: 'inline::guard' };
+    await expect(createStack({ providers: { inference: [{ providerId: 'a', spec: echoProvider(events) }], safety: [{ providerId: 'g', spec: safety }] } })).rejects.toThrowError(
+      /API 'safety' has providers configured, but this version of @stack\/stack cannot serve it yet/,
+    );
+    expect(events.filter((event) => event.startsWith('close'))).toEqual(events.filter((event) => event.startsWith('create')).map((event) => event.replace('create', 'close')).reverse());
+  });
+
   it('answers clearly when no inference provider is configured', async () => {
     const stack = await createStack({ apis: ['inference'] });
     try {

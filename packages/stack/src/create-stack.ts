@@ -96,6 +96,23 @@ const routeTables: Partial<Record<ApiName, readonly RouteDefinition[]>> = {
   providers: providersRoutes,
 };
 
+interface RouterContext {
+  registry: ResourceRegistry;
+  logger: Logger;
+  storage: StorageManager;
+}
+
+/**
+ * How each routed API is served: from its providers (possibly none) to the implementation
+ * clients call. Serving a new API means a route table above and a factory here.
+ */
+const routerFactories: Partial<Record<ApiName, (providers: readonly ResolvedProvider[], context: RouterContext) => unknown>> = {
+  inference: (providers, { registry }) =>
+    new InferenceRouter(
+      new RoutingTable(registry, 'model', new Map(providers.map((provider) => [provider.providerId, provider.instance as InferenceProvider]))),
+    ),
+};
+
 /** APIs whose implementation is the stack's own and which every stack serves. */
 const BUILTIN_APIS: readonly ApiName[] = ['models', 'inspect', 'providers'];
 
@@ -128,30 +145,35 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       }
     }
 
-    let models: ModelsService | undefined;
     const resolved = await resolveProviders({
       entries,
       storage,
       logger,
       buildApi: (api, providers) => {
-        if (api !== 'inference') return providers[0]?.instance;
-        const instances = new Map(providers.map((provider) => [provider.providerId, provider.instance as InferenceProvider]));
-        models = new ModelsService(registry, instances, logger.child('models'));
-        return new InferenceRouter(new RoutingTable(registry, 'model', instances));
+        const createRouter = routerFactories[api];
+        if (!createRouter) {
+          throw new ConfigurationError(`API '${api}' has providers configured, but this version of @stack/stack cannot serve it yet.`);
+        }
+        return createRouter(providers, { registry, logger, storage });
       },
     });
     closers.push(() => resolved.close());
 
     const apis = new Map<ApiName, unknown>(resolved.apis);
-    const servedApis = new Set<ApiName>([...apis.keys(), ...BUILTIN_APIS]);
+    // Inference is always served, so a stack without providers answers with advice, not 404s.
+    const servedApis = new Set<ApiName>([...apis.keys(), 'inference', ...BUILTIN_APIS]);
     for (const name of options.apis ?? []) if (isApiName(name) && routeTables[name]) servedApis.add(name);
-    if (servedApis.has('inference') && !apis.has('inference')) {
-      const none = new Map<string, InferenceProvider>();
-      models = new ModelsService(registry, none, logger.child('models'));
-      apis.set('inference', new InferenceRouter(new RoutingTable(registry, 'model', none)));
+    for (const api of servedApis) {
+      const createRouter = routerFactories[api];
+      if (!apis.has(api) && createRouter) apis.set(api, createRouter([], { registry, logger, storage }));
     }
-    models ??= new ModelsService(registry, new Map(), logger.child('models'));
-    apis.set('models', models);
+    const inferenceProviders = new Map(
+      resolved.providers
+        .filter((provider) => provider.api === 'inference')
+        .map((provider) => [provider.providerId, provider.instance as InferenceProvider]),
+    );
+    const modelsService = new ModelsService(registry, inferenceProviders, logger.child('models'));
+    apis.set('models', modelsService);
     apis.set('providers', new ProvidersService(resolved.providers));
 
     const routes: RouteBinding[] = [];
@@ -165,7 +187,6 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       for (const definition of table) routes.push({ definition, impl: apis.get(api), providerTypes });
     }
 
-    const modelsService = models;
     await modelsService.registerConfiguredModels(options.registeredResources?.models ?? []);
     if (!options.skipModelDiscovery) await modelsService.refresh();
 

@@ -1,5 +1,4 @@
 import { readFileSync } from 'node:fs';
-import { createServer } from 'node:net';
 import { fileURLToPath } from 'node:url';
 import {
   AuthenticationError,
@@ -16,6 +15,7 @@ import { createOpenAICompatibleProvider } from './openai-compatible-provider.js'
 import type { OpenAICompatibleSettings } from './openai-compatible-settings.js';
 import { embeddingFor } from './testing/fake-generation.js';
 import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from './testing/fake-openai-server.js';
+import { unusedPort } from './testing/unused-port.js';
 
 const llm = 'meta-llama/Llama-3.2-3B-Instruct';
 const embedder = 'nomic-ai/nomic-embed-text-v1.5';
@@ -52,13 +52,6 @@ function asStream<T>(value: unknown): AsyncIterable<T> {
 }
 
 /** A port nothing listens on. */
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('createOpenAICompatibleProvider', () => {
   describe('models', () => {
@@ -293,7 +286,7 @@ describe('createOpenAICompatibleProvider', () => {
     });
 
     it('maps a refused connection to UpstreamError naming the provider and URL, without credentials', async () => {
-      const port = await closedPort();
+      const port = await unusedPort();
       const provider = createOpenAICompatibleProvider({ name: 'test-upstream', baseURL: `http://127.0.0.1:${port}/v1`, apiKey: () => 'sk-secret' });
       const error = await provider.chatCompletion(chat(), context()).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UpstreamError);
@@ -367,7 +360,7 @@ describe('createOpenAICompatibleProvider', () => {
       const { provider, server } = await setup();
       expect(await provider.health()).toEqual({ status: 'OK' });
       expect(server.lastRequest()?.path).toBe('/v1/models');
-      const port = await closedPort();
+      const port = await unusedPort();
       const down = createOpenAICompatibleProvider({ name: 'down', baseURL: `http://127.0.0.1:${port}/v1` });
       const health = await down.health();
       expect(health.status).toBe('Error');

@@ -9,3 +9,4 @@ export {
   type RecordedRequest,
 } from './fake-openai-server.js';
 export { decodeEmbeddingBase64, embeddingFor, replyFor } from './fake-generation.js';
+export { unusedPort } from './unused-port.js';

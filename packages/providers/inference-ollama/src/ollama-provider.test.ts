@@ -1,8 +1,8 @@
-import { createServer } from 'node:net';
 import { createRequestContext, NotFoundError, silentLogger, UpstreamError, type ProviderDependencies, type RequestContext } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { collect as collectStream } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, unusedPort, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import llamaShow from './__fixtures__/show-llama3.2-3b.json' with { type: 'json' };
 import nomicShow from './__fixtures__/show-nomic-embed-text.json' with { type: 'json' };
@@ -35,19 +35,8 @@ const context = (partial: Partial<RequestContext> = {}) => createRequestContext(
 const chat = (extra: Record<string, unknown> = {}) =>
   ({ model: llm, messages: [{ role: 'user', content: 'Why is the sky blue?' }], ...extra }) as ChatCompletionRequest;
 
-async function collect<T>(value: unknown): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of value as AsyncIterable<T>) items.push(item);
-  return items;
-}
+const collect = <T>(value: unknown): Promise<T[]> => collectStream(value as AsyncIterable<T>);
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('remote::ollama', () => {
   it('reads the reference config: url defaults to localhost:11434', () => {
@@ -143,7 +132,7 @@ describe('remote::ollama', () => {
     server.failNext({ status: 500, message: 'llama runner process has terminated: signal: killed' });
     await expect(provider.chatCompletion(chat(), context())).rejects.toMatchObject({ name: 'UpstreamError', upstreamStatus: 500 });
 
-    const port = await closedPort();
+    const port = await unusedPort();
     const down = await createFromRunConfig({ url: `http://127.0.0.1:${port}` });
     const error = await down.listModels().catch((caught: unknown) => caught);
     expect(error).toBeInstanceOf(UpstreamError);

@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import {
   AuthenticationError,
   createRequestContext,
@@ -11,7 +10,8 @@ import {
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { collect as collectStream } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, unusedPort, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/openai-models.json' with { type: 'json' };
 import { openaiConfigSchema, providerSpec } from './index.js';
@@ -41,19 +41,8 @@ const context = (partial: Partial<RequestContext> = {}) => createRequestContext(
 const chat = (extra: Record<string, unknown> = {}) =>
   ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hi' }], ...extra }) as ChatCompletionRequest;
 
-async function collect<T>(value: unknown): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of value as AsyncIterable<T>) items.push(item);
-  return items;
-}
+const collect = <T>(value: unknown): Promise<T[]> => collectStream(value as AsyncIterable<T>);
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}
 
 describe('remote::openai', () => {
   it('reads the reference config; an empty key is no key', () => {
@@ -151,7 +140,7 @@ describe('remote::openai', () => {
     server.failNext({ status: 503, message: 'The server is overloaded or not ready yet.' });
     await expect(provider.chatCompletion(chat(), context())).rejects.toMatchObject({ name: 'UpstreamError', upstreamStatus: 503 });
 
-    const port = await closedPort();
+    const port = await unusedPort();
     const down = await createFromRunConfig({ api_key: key, base_url: `http://127.0.0.1:${port}/v1` });
     const unreachable = await down.embeddings({ model: 'text-embedding-3-small', input: 'x' } as never, context()).catch((caught: unknown) => caught);
     expect(unreachable).toBeInstanceOf(UpstreamError);

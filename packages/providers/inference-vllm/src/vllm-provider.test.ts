@@ -1,4 +1,3 @@
-import { createServer } from 'node:net';
 import {
   AuthenticationError,
   createRequestContext,
@@ -11,7 +10,8 @@ import {
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { collect as collectStream } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, unusedPort, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
 import { afterEach, describe, expect, it } from 'vitest';
 import aliasedModels from './__fixtures__/vllm-models-aliased.json' with { type: 'json' };
 import { providerSpec } from './index.js';
@@ -42,11 +42,7 @@ const context = (partial: Partial<RequestContext> = {}) => createRequestContext(
 const chat = (extra: Record<string, unknown> = {}) =>
   ({ model: llm, messages: [{ role: 'user', content: 'What is vLLM?' }], ...extra }) as ChatCompletionRequest;
 
-async function collect<T>(value: unknown): Promise<T[]> {
-  const items: T[] = [];
-  for await (const item of value as AsyncIterable<T>) items.push(item);
-  return items;
-}
+const collect = <T>(value: unknown): Promise<T[]> => collectStream(value as AsyncIterable<T>);
 
 describe('remote::vllm', () => {
   describe('config', () => {
@@ -174,7 +170,7 @@ describe('remote::vllm', () => {
         message: `vLLM provider 'vllm' at ${server.baseURL} failed with HTTP 500: EngineCore encountered an issue.`,
       });
 
-      const port = await closedPort();
+      const port = await unusedPort();
       const down = await createFromRunConfig({ url: `http://127.0.0.1:${port}/v1` });
       const error = await down.chatCompletion(chat(), context()).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UpstreamError);
@@ -197,10 +193,3 @@ describe('remote::vllm', () => {
   });
 });
 
-async function closedPort(): Promise<number> {
-  const probe = createServer();
-  await new Promise<void>((resolve) => probe.listen(0, '127.0.0.1', resolve));
-  const port = (probe.address() as { port: number }).port;
-  await new Promise((resolve) => probe.close(resolve));
-  return port;
-}

@@ -1,12 +1,8 @@
 /** Helpers for consuming a provider's streamed answers without letting a faulty one hang a test. */
 
-export function isAsyncIterable(value: unknown): value is AsyncIterable<unknown> {
-  return (
-    typeof value === 'object' &&
-    value !== null &&
-    typeof (value as Record<symbol, unknown>)[Symbol.asyncIterator] === 'function'
-  );
-}
+import { isAsyncIterable } from '@stack/core';
+
+export { isAsyncIterable };
 
 export async function collect<T>(iterable: AsyncIterable<T>): Promise<T[]> {
   const items: T[] = [];

@@ -3,3 +3,4 @@ export {
   type InferenceConformanceFixture,
   type InferenceConformanceOptions,
 } from './inference-conformance.js';
+export { collect } from './async-iteration.js';

@@ -34,8 +34,13 @@ function echoProvider(events: string[] = []) {
         async embeddings(request) {
           return { object: 'list', model: request.model, data: [{ object: 'embedding', index: 0, embedding: [1, 0] }], usage: { prompt_tokens: 1, total_tokens: 1 } };
         },
+        async rerank(request) {
+          const scored = request.items.map((item, index) => ({ index, relevance_score: String(item).length }));
+          return { data: scored.sort((a, b) => b.relevance_score - a.relevance_score) };
+        },
         async listModels(): Promise<DiscoveredModel[]> {
           return [
+            { provider_resource_id: 'ranker', model_type: 'rerank' as const },
             ...config.models.map((id) => ({ provider_resource_id: id, model_type: 'llm' as const })),
             { provider_resource_id: 'embed', model_type: 'embedding' as const, metadata: { embedding_dimension: 2 } },
           ];
@@ -59,7 +64,7 @@ describe('createStack', () => {
     });
     try {
       const listed = await stack.models.listModels();
-      expect(listed.data.map((model) => model.id).sort()).toEqual(['a/embed', 'a/small', 'b/big', 'b/embed', 'my-model']);
+      expect(listed.data.map((model) => model.id).sort()).toEqual(['a/embed', 'a/ranker', 'a/small', 'b/big', 'b/embed', 'b/ranker', 'my-model']);
       expect(listed.data.find((model) => model.id === 'a/embed')?.custom_metadata).toMatchObject({ model_type: 'embedding', embedding_dimension: 2, provider_id: 'a' });
 
       const viaAlias = (await stack.inference.chatCompletion({ model: 'my-model', ...ask('hi') })) as ChatCompletion;
@@ -72,6 +77,14 @@ describe('createStack', () => {
       // Backends decide whether an LLM-typed model embeds (vLLM lists embedding models as plain models).
       expect((await stack.inference.embeddings({ model: 'a/small', input: 'x' })).model).toBe('small');
       expect((await stack.inference.embeddings({ model: 'a/embed', input: 'x' }, createRequestContext())).model).toBe('embed');
+      expect(await stack.inference.rerank({ model: 'a/ranker', query: 'q', items: ['ab', 'abcd', 'a'] })).toEqual({
+        data: [
+          { index: 1, relevance_score: 4 },
+          { index: 0, relevance_score: 2 },
+          { index: 2, relevance_score: 1 },
+        ],
+      });
+      await expect(stack.inference.rerank({ model: 'a/small', query: 'q', items: ['x'] })).rejects.toThrowError(/llm model and cannot serve rerank/);
     } finally {
       await stack.close();
     }

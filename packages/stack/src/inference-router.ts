@@ -1,10 +1,11 @@
-import { InvalidRequestError, createRequestContext, type RequestContext, type Resource, type RoutingTable } from '@stack/core';
+import { InvalidRequestError, UnsupportedError, createRequestContext, type RequestContext, type Resource, type RoutingTable } from '@stack/core';
 import type {
   ChatCompletionRequest,
   CompletionRequest,
   EmbeddingsRequest,
   InferenceApi,
   InferenceProvider,
+  RerankRequest,
 } from '@stack/inference-api';
 
 /**
@@ -30,12 +31,23 @@ export class InferenceRouter implements InferenceApi {
     return route.provider.embeddings({ ...request, model: route.providerResourceId }, context);
   }
 
+  async rerank(request: RerankRequest, context: RequestContext = createRequestContext()) {
+    const route = await this.route(request.model, 'rerank');
+    if (!route.provider.rerank) {
+      throw new UnsupportedError(`Provider '${route.providerId}' does not offer rerank; use a model of a provider that does.`, {
+        code: 'rerank_unsupported',
+        param: 'model',
+      });
+    }
+    return route.provider.rerank({ ...request, model: route.providerResourceId }, context);
+  }
+
   /**
-   * Embedding-only models cannot generate text, so chat and completions reject them here. The
-   * reverse is left to the backend: backends such as vLLM list embedding models without saying
+   * Embedding-only models cannot generate text, so chat and completions reject them here, and
+   * only rerank models rerank. Embeddings are left to the backend: backends such as vLLM list embedding models without saying
    * so, and many LLMs also embed.
    */
-  private async route(model: string, operation: 'chat completions' | 'completions' | 'embeddings') {
+  private async route(model: string, operation: 'chat completions' | 'completions' | 'embeddings' | 'rerank') {
     if (this.table.providerIds.length === 0) {
       throw new InvalidRequestError(
         'No inference provider is configured in this stack. Add one to the run config (providers.inference), or for the starter distribution set OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
@@ -44,7 +56,8 @@ export class InferenceRouter implements InferenceApi {
     }
     const route = await this.table.route(model, 'model');
     const modelType = (route.resource as (Resource & { model_type?: string }) | undefined)?.model_type;
-    if (operation !== 'embeddings' && modelType !== undefined && modelType !== 'llm') {
+    const generating = operation === 'chat completions' || operation === 'completions';
+    if ((generating && modelType !== undefined && modelType !== 'llm') || (operation === 'rerank' && modelType !== undefined && modelType !== 'rerank')) {
       throw new InvalidRequestError(`Model '${model}' is a ${modelType} model and cannot serve ${operation}.`, {
         code: 'wrong_model_type',
         param: 'model',

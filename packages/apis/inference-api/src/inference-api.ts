@@ -7,6 +7,8 @@ import type {
   CompletionRequest,
   EmbeddingsRequest,
   EmbeddingsResponse,
+  RerankRequest,
+  RerankResponse,
 } from './schemas/index.js';
 
 /**
@@ -21,6 +23,8 @@ export interface InferenceApi {
   ): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
   completion(request: CompletionRequest, context?: RequestContext): Promise<Completion | AsyncIterable<Completion>>;
   embeddings(request: EmbeddingsRequest, context?: RequestContext): Promise<EmbeddingsResponse>;
+  /** Orders `items` by relevance to `query`, most relevant first (`/v1alpha/inference/rerank`). */
+  rerank(request: RerankRequest, context?: RequestContext): Promise<RerankResponse>;
 }
 
 export type ModelType = 'llm' | 'embedding' | 'rerank';
@@ -45,6 +49,8 @@ export interface InferenceProvider extends ProviderInstanceHooks {
   ): Promise<ChatCompletion | AsyncIterable<ChatCompletionChunk>>;
   completion(request: CompletionRequest, context: RequestContext): Promise<Completion | AsyncIterable<Completion>>;
   embeddings(request: EmbeddingsRequest, context: RequestContext): Promise<EmbeddingsResponse>;
+  /** Only providers whose backends rerank implement this; the router answers for the others. */
+  rerank?(request: RerankRequest, context: RequestContext): Promise<RerankResponse>;
   /** The models the backend serves; called at startup and on refresh. */
   listModels?(context?: RequestContext): Promise<DiscoveredModel[]>;
 }

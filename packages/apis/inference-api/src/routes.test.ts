@@ -16,6 +16,10 @@ import {
   type CompletionRequest,
   type EmbeddingsRequest,
   type EmbeddingsResponse,
+  rerankRequestSchema,
+  rerankResponseSchema,
+  type RerankRequest,
+  type RerankResponse,
 } from './schemas/index.js';
 
 /** An implementation that answers fixed payloads and records what it was called with. */
@@ -41,6 +45,7 @@ function recordingInference() {
     data: [{ object: 'embedding', index: 0, embedding: [0.1, 0.2] }],
     usage: { prompt_tokens: 2, total_tokens: 2 },
   };
+  const rerankAnswer: RerankResponse = { data: [{ index: 1, relevance_score: 0.9 }, { index: 0, relevance_score: 0.1 }] };
   const impl: InferenceApi = {
     async chatCompletion(request: ChatCompletionRequest, context?: RequestContext) {
       calls.push({ operation: 'chatCompletion', request, context });
@@ -54,6 +59,10 @@ function recordingInference() {
       calls.push({ operation: 'embeddings', request, context });
       return embeddingsAnswer;
     },
+    async rerank(request: RerankRequest, context?: RequestContext) {
+      calls.push({ operation: 'rerank', request, context });
+      return rerankAnswer;
+    },
   };
   return { impl, calls, answers: { chatAnswer, completionAnswer, embeddingsAnswer } };
 }
@@ -65,9 +74,9 @@ function routeOf(operationId: string) {
 }
 
 describe('inferenceRoutes', () => {
-  it('describes the three OpenAI-compatible operations of the reference spec', () => {
+  it('describes the three OpenAI-compatible operations of the reference spec, and rerank', () => {
     expect(
-      inferenceRoutes.map(({ api, operationId, method, path, openaiCompatible }) => ({
+      inferenceRoutes.filter((route) => route.openaiCompatible).map(({ api, operationId, method, path, openaiCompatible }) => ({
         api,
         operationId,
         method,
@@ -97,7 +106,9 @@ describe('inferenceRoutes', () => {
         openaiCompatible: true,
       },
     ]);
-    expect(inferenceRoutes.map((route) => openaiAliasOf(route.path))).toEqual([
+    expect(routeOf('rerank')).toMatchObject({ method: 'POST', path: '/v1alpha/inference/rerank', body: rerankRequestSchema, response: rerankResponseSchema });
+    expect(routeOf('rerank').openaiCompatible).toBeUndefined();
+    expect(inferenceRoutes.filter((route) => route.openaiCompatible).map((route) => openaiAliasOf(route.path))).toEqual([
       '/v1/openai/v1/chat/completions',
       '/v1/openai/v1/completions',
       '/v1/openai/v1/embeddings',

@@ -8,6 +8,8 @@ import {
   completionSchema,
   embeddingsRequestSchema,
   embeddingsResponseSchema,
+  rerankRequestSchema,
+  rerankResponseSchema,
 } from './schemas/index.js';
 
 /**
@@ -53,5 +55,16 @@ export const inferenceRoutes: RouteDefinition<InferenceApi>[] = [
     body: embeddingsRequestSchema,
     response: embeddingsResponseSchema,
     handler: (impl, input, context) => impl.embeddings(input.body, context),
+  }),
+  defineRoute<InferenceApi, undefined, undefined, typeof rerankRequestSchema>({
+    api: 'inference',
+    operationId: 'rerank',
+    method: 'POST',
+    path: '/v1alpha/inference/rerank',
+    summary: 'Rerank a list of documents based on their relevance to a query.',
+    description: 'Rerank items by relevance to a query with a rerank model; answers indices sorted by relevance score (descending).',
+    body: rerankRequestSchema,
+    response: rerankResponseSchema,
+    handler: (impl, input, context) => impl.rerank(input.body, context),
   }),
 ];

@@ -18,12 +18,12 @@ import {
 // Request: messages
 // ---------------------------------------------------------------------------------------------
 
-const textPartSchema = z.looseObject({
+export const textPartSchema = z.looseObject({
   type: z.literal('text'),
   text: z.string(),
 });
 
-const imageUrlPartSchema = z.looseObject({
+export const imageUrlPartSchema = z.looseObject({
   type: z.literal('image_url'),
   image_url: z.looseObject({
     /** An http(s) URL or a `data:` URI with the base64-encoded image. */

@@ -15,3 +15,4 @@ export {
   type EmbeddingsRequest,
   type EmbeddingsResponse,
 } from './embeddings.js';
+export { rerankRequestSchema, rerankResponseSchema, type RerankInput, type RerankRequest, type RerankResponse } from './rerank.js';

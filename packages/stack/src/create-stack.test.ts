@@ -16,6 +16,7 @@ function echoProvider(events: string[] = []) {
     api: 'inference',
     providerType: 'inline::echo',
     configSchema: z.object({ models: z.array(z.string()).default(['small']), api_key: z.string().nullish() }),
+    providerDataSchema: z.looseObject({ echo_api_key: z.string().nullish() }),
     create: (config, deps): InferenceProvider => {
       events.push(`create ${deps.providerId}`);
       return {
@@ -85,6 +86,22 @@ describe('createStack', () => {
         ],
       });
       await expect(stack.inference.rerank({ model: 'a/small', query: 'q', items: ['x'] })).rejects.toThrowError(/llm model and cannot serve rerank/);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('checks per-request provider data against the chosen provider, without echoing it', async () => {
+    const stack = await createStack({ providers: { inference: [{ providerId: 'a', spec: echoProvider() }] }, skipModelDiscovery: true });
+    try {
+      const valid = createRequestContext({ providerData: { echo_api_key: 'sk-1', other_vendor_key: 'x' } });
+      expect(((await stack.inference.chatCompletion({ model: 'a/small', ...ask('hi') }, valid)) as ChatCompletion).choices).toHaveLength(1);
+      const invalid = createRequestContext({ providerData: { echo_api_key: 1234567 } });
+      const error = await stack.inference.chatCompletion({ model: 'a/small', ...ask('hi') }, invalid).catch((e: unknown) => e);
+      expect(InvalidRequestError.isInstance(error)).toBe(true);
+      expect((error as InvalidRequestError).param).toBe('echo_api_key');
+      expect((error as Error).message).toContain("'echo_api_key' is not valid for provider 'a'");
+      expect((error as Error).message).not.toContain('1234567');
     } finally {
       await stack.close();
     }

@@ -110,6 +110,7 @@ const routerFactories: Partial<Record<ApiName, (providers: readonly ResolvedProv
   inference: (providers, { registry }) =>
     new InferenceRouter(
       new RoutingTable(registry, 'model', new Map(providers.map((provider) => [provider.providerId, provider.instance as InferenceProvider]))),
+      new Map(providers.flatMap((provider) => (provider.spec.providerDataSchema ? [[provider.providerId, provider.spec.providerDataSchema]] : []))),
     ),
 };
 

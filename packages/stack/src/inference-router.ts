@@ -1,4 +1,5 @@
 import { InvalidRequestError, UnsupportedError, createRequestContext, type RequestContext, type Resource, type RoutingTable } from '@stack/core';
+import type { z } from 'zod';
 import type {
   ChatCompletionRequest,
   CompletionRequest,
@@ -14,25 +15,29 @@ import type {
  * provider produced them.
  */
 export class InferenceRouter implements InferenceApi {
-  constructor(private readonly table: RoutingTable<InferenceProvider>) {}
+  constructor(
+    private readonly table: RoutingTable<InferenceProvider>,
+    /** Each provider's schema for its part of the `X-LlamaStack-Provider-Data` header. */
+    private readonly providerDataSchemas: ReadonlyMap<string, z.ZodType<any, any>> = new Map(),
+  ) {}
 
   async chatCompletion(request: ChatCompletionRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'chat completions');
+    const route = await this.route(request.model, 'chat completions', context);
     return route.provider.chatCompletion({ ...request, model: route.providerResourceId }, context);
   }
 
   async completion(request: CompletionRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'completions');
+    const route = await this.route(request.model, 'completions', context);
     return route.provider.completion({ ...request, model: route.providerResourceId }, context);
   }
 
   async embeddings(request: EmbeddingsRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'embeddings');
+    const route = await this.route(request.model, 'embeddings', context);
     return route.provider.embeddings({ ...request, model: route.providerResourceId }, context);
   }
 
   async rerank(request: RerankRequest, context: RequestContext = createRequestContext()) {
-    const route = await this.route(request.model, 'rerank');
+    const route = await this.route(request.model, 'rerank', context);
     if (!route.provider.rerank) {
       throw new UnsupportedError(`Provider '${route.providerId}' does not offer rerank; use a model of a provider that does.`, {
         code: 'rerank_unsupported',
@@ -47,7 +52,25 @@ export class InferenceRouter implements InferenceApi {
    * only rerank models rerank. Embeddings are left to the backend: backends such as vLLM list embedding models without saying
    * so, and many LLMs also embed.
    */
-  private async route(model: string, operation: 'chat completions' | 'completions' | 'embeddings' | 'rerank') {
+  /**
+   * Per-request credentials are checked against the chosen provider's schema before the call,
+   * so a wrong type is a 400 naming the field rather than an upstream failure. Values are never
+   * echoed: they are secrets.
+   */
+  private checkProviderData(providerId: string, context: RequestContext) {
+    const schema = this.providerDataSchemas.get(providerId);
+    if (!schema || context.providerData === undefined) return;
+    const result = schema.safeParse(context.providerData);
+    if (result.success) return;
+    const issue = result.error.issues[0];
+    const field = issue?.path.map(String).join('.') || '(root)';
+    throw new InvalidRequestError(
+      `X-LlamaStack-Provider-Data: '${field}' is not valid for provider '${providerId}': ${issue?.code === 'invalid_type' ? `expected ${(issue as { expected?: string }).expected}` : issue?.message}.`,
+      { code: 'invalid_provider_data', param: field },
+    );
+  }
+
+  private async route(model: string, operation: 'chat completions' | 'completions' | 'embeddings' | 'rerank', context: RequestContext) {
     if (this.table.providerIds.length === 0) {
       throw new InvalidRequestError(
         'No inference provider is configured in this stack. Add one to the run config (providers.inference), or for the starter distribution set OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
@@ -55,6 +78,7 @@ export class InferenceRouter implements InferenceApi {
       );
     }
     const route = await this.table.route(model, 'model');
+    this.checkProviderData(route.providerId, context);
     const modelType = (route.resource as (Resource & { model_type?: string }) | undefined)?.model_type;
     const generating = operation === 'chat completions' || operation === 'completions';
     if ((generating && modelType !== undefined && modelType !== 'llm') || (operation === 'rerank' && modelType !== undefined && modelType !== 'rerank')) {

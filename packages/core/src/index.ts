@@ -12,3 +12,4 @@ export * from './config/index.js';
 export * from './registry.js';
 export * from './resolver.js';
 export * from './distribution.js';
+export * from './write-queue.js';

@@ -1,8 +1,8 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, InvalidRequestError, NotFoundError, createRequestContext, defineProvider, parseRunConfig } from '@stack/core';
-import type { ChatCompletion, DiscoveredModel, InferenceProvider } from '@stack/inference-api';
+import { ConfigurationError, InvalidRequestError, NotFoundError, createRequestContext, defineProvider, generateId, parseRunConfig } from '@stack/core';
+import type { ChatCompletion, ChatCompletionChunk, DiscoveredModel, InferenceProvider } from '@stack/inference-api';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { createStack, createStackFromRunConfig } from './create-stack.js';
@@ -21,8 +21,15 @@ function echoProvider(events: string[] = []) {
       events.push(`create ${deps.providerId}`);
       return {
         async chatCompletion(request) {
+          if (request.stream) {
+            return (async function* () {
+              for (const [index, piece] of ['served ', 'in ', 'pieces'].entries()) {
+                yield { id: 'chatcmpl-stream', object: 'chat.completion.chunk', created: 2, model: request.model, choices: [{ index: 0, delta: { content: piece }, finish_reason: index === 2 ? 'stop' : null }] } as ChatCompletionChunk;
+              }
+            })();
+          }
           return {
-            id: 'chatcmpl-1',
+            id: generateId('chatcmpl'),
             object: 'chat.completion',
             created: 1,
             model: request.model,
@@ -102,6 +109,39 @@ describe('createStack', () => {
       expect((error as InvalidRequestError).param).toBe('echo_api_key');
       expect((error as Error).message).toContain("'echo_api_key' is not valid for provider 'a'");
       expect((error as Error).message).not.toContain('1234567');
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('stores chat completions, plain and streamed, unless asked not to', async () => {
+    const stack = await createStack({ providers: { inference: [{ providerId: 'a', spec: echoProvider() }] }, skipModelDiscovery: true });
+    try {
+      const plain = (await stack.inference.chatCompletion({ model: 'a/small', ...ask('keep me') })) as ChatCompletion;
+      await stack.inference.chatCompletion({ model: 'a/small', ...ask('forget me'), store: false });
+      const stream = (await stack.inference.chatCompletion({ model: 'a/small', ...ask('stream me'), stream: true })) as AsyncIterable<ChatCompletionChunk>;
+      for await (const _chunk of stream) {
+        // consumed to the end
+      }
+      await expect.poll(async () => (await stack.inference.listChatCompletions({})).data.length).toBe(2);
+      const listed = await stack.inference.listChatCompletions({});
+      expect(listed.data.map((item) => item.input_messages[0]?.content).sort()).toEqual(['keep me', 'stream me']);
+      expect(await stack.inference.getChatCompletion(plain.id)).toMatchObject({ id: plain.id, model: 'small', input_messages: [{ role: 'user', content: 'keep me' }] });
+      expect((await stack.inference.getChatCompletion('chatcmpl-stream')).choices[0]?.message.content).toBe('served in pieces');
+      expect((await stack.inference.listChatCompletions({ model: 'a/small' })).data).toHaveLength(2);
+      expect((await stack.inference.listChatCompletions({ model: 'a/other' })).data).toHaveLength(0);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('does not store a stream the client abandoned', async () => {
+    const stack = await createStack({ providers: { inference: [{ providerId: 'a', spec: echoProvider() }] }, skipModelDiscovery: true });
+    try {
+      const stream = (await stack.inference.chatCompletion({ model: 'a/small', ...ask('stop early'), stream: true })) as AsyncIterable<ChatCompletionChunk>;
+      for await (const _chunk of stream) break;
+      await new Promise((resolve) => setTimeout(resolve, 20));
+      expect((await stack.inference.listChatCompletions({})).data).toEqual([]);
     } finally {
       await stack.close();
     }

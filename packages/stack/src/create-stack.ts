@@ -10,6 +10,7 @@ import {
   storageConfigSchema,
   type ApiName,
   type KVStoreReference,
+  type SqlStoreReference,
   type Logger,
   type ModelInput,
   type ProviderEntry,
@@ -27,6 +28,7 @@ import { providersRoutes, type ProvidersApi } from '@stack/providers-api';
 import packageJson from '../package.json' with { type: 'json' };
 import { InspectService, ProvidersService } from './builtin-services.js';
 import { InferenceRouter } from './inference-router.js';
+import { InferenceStore } from './inference-store.js';
 import { ModelsService } from './models-service.js';
 
 /** A provider to include: its package's `providerSpec`, the id to serve it under, its config. */
@@ -88,6 +90,7 @@ export interface Stack {
 export const STACK_VERSION: string = packageJson.version;
 
 const DEFAULT_METADATA_STORE: KVStoreReference = { backend: 'kv_default', namespace: 'registry' };
+const DEFAULT_INFERENCE_STORE: SqlStoreReference = { backend: 'sql_default', table_name: 'inference_store' };
 
 const routeTables: Partial<Record<ApiName, readonly RouteDefinition[]>> = {
   inference: inferenceRoutes,
@@ -100,6 +103,7 @@ interface RouterContext {
   registry: ResourceRegistry;
   logger: Logger;
   storage: StorageManager;
+  inferenceStore?: InferenceStore;
 }
 
 /**
@@ -107,10 +111,12 @@ interface RouterContext {
  * clients call. Serving a new API means a route table above and a factory here.
  */
 const routerFactories: Partial<Record<ApiName, (providers: readonly ResolvedProvider[], context: RouterContext) => unknown>> = {
-  inference: (providers, { registry }) =>
+  inference: (providers, { registry, inferenceStore, logger }) =>
     new InferenceRouter(
       new RoutingTable(registry, 'model', new Map(providers.map((provider) => [provider.providerId, provider.instance as InferenceProvider]))),
       new Map(providers.flatMap((provider) => (provider.spec.providerDataSchema ? [[provider.providerId, provider.spec.providerDataSchema]] : []))),
+      inferenceStore,
+      logger.child('inference'),
     ),
 };
 
@@ -137,6 +143,19 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       throw new ConfigurationError('storage.stores.metadata is not set and there is no kv_default backend to keep the registry in.');
     }
     const registry = new ResourceRegistry(await storage.kv(metadataReference));
+    const inferenceReference = storageConfig.stores.inference ?? (storageConfig.backends.sql_default ? DEFAULT_INFERENCE_STORE : undefined);
+    let inferenceStore: InferenceStore | undefined;
+    if (inferenceReference) {
+      inferenceStore = await InferenceStore.open(await storage.sql(inferenceReference), {
+        maxQueueSize: inferenceReference.max_write_queue_size ?? undefined,
+        writers: inferenceReference.num_writers ?? undefined,
+        onQueueFull: inferenceReference.on_queue_full ?? undefined,
+        logger: logger.child('inference-store'),
+      });
+      const store = inferenceStore;
+      closers.push(() => store.close());
+    }
+    const routerContext: RouterContext = { registry, logger, storage, inferenceStore };
 
     const entries: ProviderEntry[] = [];
     for (const [api, setups] of Object.entries(options.providers ?? {})) {
@@ -155,7 +174,7 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
         if (!createRouter) {
           throw new ConfigurationError(`API '${api}' has providers configured, but this version of @stack/stack cannot serve it yet.`);
         }
-        return createRouter(providers, { registry, logger, storage });
+        return createRouter(providers, routerContext);
       },
     });
     closers.push(() => resolved.close());
@@ -166,7 +185,7 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     for (const name of options.apis ?? []) if (isApiName(name) && routeTables[name]) servedApis.add(name);
     for (const api of servedApis) {
       const createRouter = routerFactories[api];
-      if (!apis.has(api) && createRouter) apis.set(api, createRouter([], { registry, logger, storage }));
+      if (!apis.has(api) && createRouter) apis.set(api, createRouter([], routerContext));
     }
     const inferenceProviders = new Map(
       resolved.providers
@@ -267,7 +286,10 @@ export async function createStackFromRunConfig(config: RunConfig, options: RunCo
 
 function inMemoryStorage(): StorageConfigInput {
   return {
-    backends: { kv_default: { type: 'kv_sqlite', db_path: ':memory:' } },
-    stores: { metadata: DEFAULT_METADATA_STORE },
+    backends: {
+      kv_default: { type: 'kv_sqlite', db_path: ':memory:' },
+      sql_default: { type: 'sql_sqlite', db_path: ':memory:' },
+    },
+    stores: { metadata: DEFAULT_METADATA_STORE, inference: DEFAULT_INFERENCE_STORE },
   };
 }

@@ -1,13 +1,16 @@
-import { InvalidRequestError, UnsupportedError, createRequestContext, type RequestContext, type Resource, type RoutingTable } from '@stack/core';
+import { InvalidRequestError, UnsupportedError, createRequestContext, isAsyncIterable, type Logger, type RequestContext, type Resource, type RoutingTable } from '@stack/core';
 import type { z } from 'zod';
 import type {
+  ChatCompletionChunk,
   ChatCompletionRequest,
   CompletionRequest,
   EmbeddingsRequest,
   InferenceApi,
   InferenceProvider,
+  ListChatCompletionsQuery,
   RerankRequest,
 } from '@stack/inference-api';
+import type { InferenceStore } from './inference-store.js';
 
 /**
  * The inference API as served: finds the provider that owns the requested model and hands it
@@ -19,11 +22,38 @@ export class InferenceRouter implements InferenceApi {
     private readonly table: RoutingTable<InferenceProvider>,
     /** Each provider's schema for its part of the `X-LlamaStack-Provider-Data` header. */
     private readonly providerDataSchemas: ReadonlyMap<string, z.ZodType<any, any>> = new Map(),
+    /** Where chat completions are kept, when `storage.stores.inference` is configured. */
+    private readonly store?: InferenceStore,
+    private readonly logger?: Logger,
   ) {}
 
   async chatCompletion(request: ChatCompletionRequest, context: RequestContext = createRequestContext()) {
     const route = await this.route(request.model, 'chat completions', context);
-    return route.provider.chatCompletion({ ...request, model: route.providerResourceId }, context);
+    const result = await route.provider.chatCompletion({ ...request, model: route.providerResourceId }, context);
+    // As in the reference, completions are kept unless the request says `store: false`.
+    if (!this.store || request.store === false) return result;
+    if (isAsyncIterable<ChatCompletionChunk>(result)) return this.store.recordStream(result, request.messages, request.model, context);
+    await this.store.record(result, request.messages, request.model, context).catch((error: unknown) => {
+      this.logger?.warn(`Could not queue chat completion ${result.id} for storage: ${(error as Error).message}`);
+    });
+    return result;
+  }
+
+  async listChatCompletions(query: ListChatCompletionsQuery, context: RequestContext = createRequestContext()) {
+    return this.requireStore().list(query, context);
+  }
+
+  async getChatCompletion(completionId: string, context: RequestContext = createRequestContext()) {
+    return this.requireStore().get(completionId, context);
+  }
+
+  private requireStore(): InferenceStore {
+    if (!this.store) {
+      throw new InvalidRequestError('Chat completions are not stored by this stack: configure storage.stores.inference (a SQL store) in the run config.', {
+        code: 'inference_store_not_configured',
+      });
+    }
+    return this.store;
   }
 
   async completion(request: CompletionRequest, context: RequestContext = createRequestContext()) {

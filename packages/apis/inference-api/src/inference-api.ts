@@ -7,6 +7,9 @@ import type {
   CompletionRequest,
   EmbeddingsRequest,
   EmbeddingsResponse,
+  ChatCompletionWithInputMessages,
+  ListChatCompletionsQuery,
+  ListChatCompletionsResponse,
   RerankRequest,
   RerankResponse,
 } from './schemas/index.js';
@@ -25,6 +28,9 @@ export interface InferenceApi {
   embeddings(request: EmbeddingsRequest, context?: RequestContext): Promise<EmbeddingsResponse>;
   /** Orders `items` by relevance to `query`, most relevant first (`/v1alpha/inference/rerank`). */
   rerank(request: RerankRequest, context?: RequestContext): Promise<RerankResponse>;
+  /** Stored chat completions, newest first unless `order: 'asc'`, visible to their owner. */
+  listChatCompletions(query: ListChatCompletionsQuery, context?: RequestContext): Promise<ListChatCompletionsResponse>;
+  getChatCompletion(completionId: string, context?: RequestContext): Promise<ChatCompletionWithInputMessages>;
 }
 
 export type ModelType = 'llm' | 'embedding' | 'rerank';

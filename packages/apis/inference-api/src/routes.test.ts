@@ -19,6 +19,7 @@ import {
   rerankRequestSchema,
   rerankResponseSchema,
   type RerankRequest,
+  type ListChatCompletionsQuery,
   type RerankResponse,
 } from './schemas/index.js';
 
@@ -59,6 +60,14 @@ function recordingInference() {
       calls.push({ operation: 'embeddings', request, context });
       return embeddingsAnswer;
     },
+    async listChatCompletions(query: ListChatCompletionsQuery, context?: RequestContext) {
+      calls.push({ operation: 'listChatCompletions', request: query, context });
+      return { object: 'list' as const, data: [], first_id: null, last_id: null, has_more: false };
+    },
+    async getChatCompletion(completionId: string, context?: RequestContext) {
+      calls.push({ operation: 'getChatCompletion', request: completionId, context });
+      return { ...chatAnswer, input_messages: [] };
+    },
     async rerank(request: RerankRequest, context?: RequestContext) {
       calls.push({ operation: 'rerank', request, context });
       return rerankAnswer;
@@ -76,7 +85,7 @@ function routeOf(operationId: string) {
 describe('inferenceRoutes', () => {
   it('describes the three OpenAI-compatible operations of the reference spec, and rerank', () => {
     expect(
-      inferenceRoutes.filter((route) => route.openaiCompatible).map(({ api, operationId, method, path, openaiCompatible }) => ({
+      inferenceRoutes.filter((route) => route.openaiCompatible && route.method === 'POST').map(({ api, operationId, method, path, openaiCompatible }) => ({
         api,
         operationId,
         method,
@@ -108,7 +117,11 @@ describe('inferenceRoutes', () => {
     ]);
     expect(routeOf('rerank')).toMatchObject({ method: 'POST', path: '/v1alpha/inference/rerank', body: rerankRequestSchema, response: rerankResponseSchema });
     expect(routeOf('rerank').openaiCompatible).toBeUndefined();
-    expect(inferenceRoutes.filter((route) => route.openaiCompatible).map((route) => openaiAliasOf(route.path))).toEqual([
+    expect(routeOf('listChatCompletions')).toMatchObject({ method: 'GET', path: '/v1/chat/completions' });
+    expect(routeOf('listChatCompletions').query?.parse({ limit: '5', order: 'asc' })).toEqual({ limit: 5, order: 'asc' });
+    expect(routeOf('listChatCompletions').query?.safeParse({ limit: '0' }).success).toBe(false);
+    expect(routeOf('getChatCompletion')).toMatchObject({ method: 'GET', path: '/v1/chat/completions/{completion_id}' });
+    expect(inferenceRoutes.filter((route) => route.openaiCompatible && route.method === 'POST').map((route) => openaiAliasOf(route.path))).toEqual([
       '/v1/openai/v1/chat/completions',
       '/v1/openai/v1/completions',
       '/v1/openai/v1/embeddings',

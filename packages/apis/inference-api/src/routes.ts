@@ -10,6 +10,10 @@ import {
   embeddingsResponseSchema,
   rerankRequestSchema,
   rerankResponseSchema,
+  chatCompletionWithInputMessagesSchema,
+  completionIdPathSchema,
+  listChatCompletionsQuerySchema,
+  listChatCompletionsResponseSchema,
 } from './schemas/index.js';
 
 /**
@@ -66,5 +70,29 @@ export const inferenceRoutes: RouteDefinition<InferenceApi>[] = [
     body: rerankRequestSchema,
     response: rerankResponseSchema,
     handler: (impl, input, context) => impl.rerank(input.body, context),
+  }),
+  defineRoute<InferenceApi, undefined, typeof listChatCompletionsQuerySchema>({
+    api: 'inference',
+    operationId: 'listChatCompletions',
+    method: 'GET',
+    path: '/v1/chat/completions',
+    summary: 'List chat completions.',
+    description: 'List stored chat completions, newest first by default, optionally for one model.',
+    openaiCompatible: true,
+    query: listChatCompletionsQuerySchema,
+    response: listChatCompletionsResponseSchema,
+    handler: (impl, input, context) => impl.listChatCompletions(input.query, context),
+  }),
+  defineRoute<InferenceApi, typeof completionIdPathSchema>({
+    api: 'inference',
+    operationId: 'getChatCompletion',
+    method: 'GET',
+    path: '/v1/chat/completions/{completion_id}',
+    summary: 'Get chat completion.',
+    description: 'Describe a stored chat completion by its id, with the messages that produced it.',
+    openaiCompatible: true,
+    pathParams: completionIdPathSchema,
+    response: chatCompletionWithInputMessagesSchema,
+    handler: (impl, input, context) => impl.getChatCompletion(input.path.completion_id, context),
   }),
 ];

@@ -64,6 +64,8 @@ export const sqlStoreReferenceSchema = z.object({
   table_name: z.string().min(1),
   max_write_queue_size: z.coerce.number().int().positive().nullish(),
   num_writers: z.coerce.number().int().positive().nullish(),
+  /** What a full write queue does with one more record: `wait` (default) or `drop`. */
+  on_queue_full: z.enum(['wait', 'drop']).nullish(),
 });
 
 export type KVStoreReference = z.output<typeof kvStoreReferenceSchema>;

@@ -16,3 +16,12 @@ export {
   type EmbeddingsResponse,
 } from './embeddings.js';
 export { rerankRequestSchema, rerankResponseSchema, type RerankInput, type RerankRequest, type RerankResponse } from './rerank.js';
+export {
+  chatCompletionWithInputMessagesSchema,
+  completionIdPathSchema,
+  listChatCompletionsQuerySchema,
+  listChatCompletionsResponseSchema,
+  type ChatCompletionWithInputMessages,
+  type ListChatCompletionsQuery,
+  type ListChatCompletionsResponse,
+} from './stored-completions.js';

@@ -47,8 +47,10 @@ export class InferenceStore {
   private readonly queue: WriteQueue<PendingRecord>;
   private readonly db: Kysely<any>;
   private readonly table: string;
+  private readonly logger: Logger;
 
   private constructor(store: SqlStore, options: InferenceStoreOptions) {
+    this.logger = options.logger;
     this.db = store.db;
     this.table = store.tableName;
     this.queue = createWriteQueue<PendingRecord>({
@@ -93,7 +95,11 @@ export class InferenceStore {
     model: string,
     context: RequestContext,
   ): AsyncIterable<ChatCompletionChunk> {
-    const record = (completion: ChatCompletion) => this.record(completion, inputMessages, model, context);
+    // Storage trouble (a queue closed by shutdown) must not fail a stream the client already has.
+    const record = (completion: ChatCompletion) =>
+      this.record(completion, inputMessages, model, context).catch((error: unknown) => {
+        this.logger.warn(`Could not queue chat completion ${completion.id} for storage: ${(error as Error).message}`);
+      });
     return {
       async *[Symbol.asyncIterator]() {
         const accumulator = new ChunkAccumulator();

@@ -14,6 +14,10 @@ const statusByKind: Record<StackErrorKind, number> = {
 /** The HTTP status for an error thrown by an API or provider; anything unknown is a 500. */
 export function httpStatusOf(error: unknown): number {
   if (!StackError.isInstance(error)) return 500;
-  if (error.kind === 'upstream' && (error as UpstreamError).upstreamStatus === 504) return 504;
+  if (error.kind === 'upstream') {
+    // An upstream's own 5xx (503 loading, 504 timeout…) is passed on; anything else is a bad gateway.
+    const status = (error as UpstreamError).upstreamStatus;
+    return status !== undefined && status >= 500 && status <= 599 ? status : 502;
+  }
   return statusByKind[error.kind];
 }

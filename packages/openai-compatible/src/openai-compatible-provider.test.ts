@@ -247,15 +247,39 @@ describe('createOpenAICompatibleProvider', () => {
       expect(error).toMatchObject({ message: "Invalid 'messages': expected a non-empty array.", param: 'messages' });
     });
 
-    it('maps 429 to RateLimitError and 5xx to UpstreamError with the status', async () => {
+    it('maps 429 to RateLimitError and 5xx to UpstreamError with the status, once retries are spent', async () => {
       const { provider, server } = await setup();
-      server.failNext({ status: 429, message: 'Slow down.', type: 'rate_limit_error' });
+      server.failNext({ status: 429, message: 'Slow down.', type: 'rate_limit_error', times: 3, retryAfterSeconds: 0 });
       await expect(provider.chatCompletion(chat(), context())).rejects.toBeInstanceOf(RateLimitError);
-      server.failNext({ status: 500, message: 'CUDA out of memory.' });
+      expect(server.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(3);
+      server.failNext({ status: 500, message: 'CUDA out of memory.', times: 3, retryAfterSeconds: 0 });
       const error = await provider.chatCompletion(chat({ stream: true }), context()).catch((caught: unknown) => caught);
       expect(error).toBeInstanceOf(UpstreamError);
       expect(error).toMatchObject({ upstreamStatus: 500 });
       expect((error as Error).message).toBe(`test-upstream at ${server.baseURL} failed with HTTP 500: CUDA out of memory.`);
+    });
+
+    it('retries a passing failure with backoff, honouring Retry-After', async () => {
+      const { provider, server } = await setup();
+      server.failNext({ status: 503, message: 'Loading model.', times: 2, retryAfterSeconds: 1 });
+      const started = Date.now();
+      const completion = (await provider.chatCompletion(chat(), context())) as ChatCompletion;
+      expect(completion.choices[0]?.message.content).toBeTruthy();
+      // Two waits of the one second the upstream asked for.
+      expect(Date.now() - started).toBeGreaterThanOrEqual(1900);
+      expect(server.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(3);
+    });
+
+    it('does not retry when retries are turned off, nor a request the upstream rejected as invalid', async () => {
+      const { server } = await setup();
+      const noRetries = createOpenAICompatibleProvider({ name: 'no-retries', baseURL: server.baseURL, maxRetries: 0 });
+      server.failNext({ status: 503, message: 'Loading model.', retryAfterSeconds: 0 });
+      await expect(noRetries.chatCompletion(chat(), context())).rejects.toBeInstanceOf(UpstreamError);
+      expect(server.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(1);
+      await noRetries.close();
+      const other = await setup();
+      await expect(other.provider.chatCompletion(chat({ model: 'no-such-model' }), context())).rejects.toBeInstanceOf(NotFoundError);
+      expect(other.server.requests.filter((request) => request.path === '/v1/chat/completions')).toHaveLength(1);
     });
 
     it('maps an error frame in the middle of a stream to UpstreamError', async () => {

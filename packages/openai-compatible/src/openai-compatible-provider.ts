@@ -74,8 +74,9 @@ export function createOpenAICompatibleProvider(settings: OpenAICompatibleSetting
       webhookSecret: null,
       baseURL,
       fetch: network.fetch,
-      // Retrying is the caller's decision; a silent retry would double a slow generation.
-      maxRetries: 0,
+      // 408/409/429/5xx and dropped connections are retried with exponential backoff, honouring
+      // Retry-After; a stream is only retried before its first byte, so nothing is sent twice.
+      maxRetries: settings.maxRetries ?? 2,
       timeout: settings.timeoutMs ?? defaultTimeoutMs,
       logLevel: 'off',
     });

@@ -56,6 +56,11 @@ export interface OpenAICompatibleSettings {
   headers?: Record<string, string> | (() => Record<string, string>) | undefined;
   /** Replaces the network layer (tests, proxies). */
   fetch?: FetchFunction | undefined;
+  /**
+   * Retries of a request the upstream refused for a passing reason (408, 409, 429, 5xx, a dropped
+   * connection), with exponential backoff that honours Retry-After. Default 2; 0 turns them off.
+   */
+  maxRetries?: number | undefined;
   /** `true` (default), `false` (accept any certificate) or the path of a CA bundle. Ignored with a custom `fetch`. */
   tlsVerify?: boolean | string | undefined;
   /** Time allowed until the upstream's response headers arrive (default 10 minutes, as the openai client). */

@@ -87,6 +87,8 @@ export interface FakeFailure {
   code?: string | null;
   /** How many of the next `/v1/*` requests fail this way (default 1). */
   times?: number;
+  /** Sent as the `Retry-After` header (seconds), as rate-limited services do. */
+  retryAfterSeconds?: number;
 }
 
 export interface FakeOpenAIServer {
@@ -182,6 +184,7 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
       const failure = failures[0];
       if (failure) {
         if ((failure.times = (failure.times ?? 1) - 1) <= 0) failures.shift();
+        if (failure.retryAfterSeconds !== undefined) response.setHeader('Retry-After', String(failure.retryAfterSeconds));
         sendError(response, failure.status, failure.message ?? 'Upstream failure.', failure.type ?? 'server_error', failure.code ?? null);
         return;
       }

@@ -1,7 +1,7 @@
 import { mkdtemp } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { ConfigurationError, InvalidRequestError, NotFoundError, createRequestContext, defineProvider, generateId, parseRunConfig } from '@stack/core';
+import { ConfigurationError, InvalidRequestError, NotFoundError, createRequestContext, defineProvider, generateId, parseRunConfig, silentLogger } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, DiscoveredModel, InferenceProvider } from '@stack/inference-api';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
@@ -142,6 +142,33 @@ describe('createStack', () => {
       for await (const _chunk of stream) break;
       await new Promise((resolve) => setTimeout(resolve, 20));
       expect((await stack.inference.listChatCompletions({})).data).toEqual([]);
+    } finally {
+      await stack.close();
+    }
+  });
+
+  it('asks providers with refresh_models for their models again at the configured interval', async () => {
+    const served = ['first'];
+    const spec = defineProvider({
+      api: 'inference',
+      providerType: 'inline::changing',
+      configSchema: z.object({ refresh_models: z.boolean().default(false) }),
+      create: (): InferenceProvider => ({
+        chatCompletion: async () => { throw new InvalidRequestError('unused'); },
+        completion: async () => { throw new InvalidRequestError('unused'); },
+        embeddings: async () => { throw new InvalidRequestError('unused'); },
+        listModels: async () => served.map((id) => ({ provider_resource_id: id, model_type: 'llm' as const })),
+      }),
+    });
+    const config = parseRunConfig(
+      { model_refresh_interval_seconds: 0.05, providers: { inference: [{ provider_id: 'live', provider_type: 'inline::changing', config: { refresh_models: true } }, { provider_id: 'fixed', provider_type: 'inline::changing' }] } },
+      { environment: {} },
+    );
+    const stack = await createStackFromRunConfig(config, { providerSpecs: [spec], logger: silentLogger });
+    try {
+      expect((await stack.models.listModels()).data.map((model) => model.id).sort()).toEqual(['fixed/first', 'live/first']);
+      served.splice(0, 1, 'second');
+      await expect.poll(async () => (await stack.models.listModels()).data.map((model) => model.id).sort(), { timeout: 2_000 }).toEqual(['fixed/first', 'live/second']);
     } finally {
       await stack.close();
     }

@@ -130,7 +130,9 @@ const BUILTIN_APIS: readonly ApiName[] = ['models', 'inspect', 'providers'];
  */
 export async function createStack(options: StackOptions = {}): Promise<Stack> {
   const logger = options.logger ?? silentLogger;
-  const storageConfig = storageConfigSchema.parse(options.storage ?? inMemoryStorage());
+  const configured = options.storage && Object.keys(options.storage.backends ?? {}).length > 0;
+  if (options.storage && !configured) logger.warn('No storage backends are configured: the registry and stored completions live in memory only.');
+  const storageConfig = storageConfigSchema.parse(configured ? options.storage : inMemoryStorage());
   const storage = createStorageManager(storageConfig, { baseDir: options.baseDir });
   const closers: Array<() => Promise<void>> = [() => storage.close()];
   const closeAll = async () => {
@@ -281,6 +283,7 @@ export async function createStackFromRunConfig(config: RunConfig, options: RunCo
     baseDir: options.baseDir,
     logger: options.logger ?? createConsoleLogger(),
     skipModelDiscovery: options.skipModelDiscovery,
+    modelRefreshIntervalMs: config.model_refresh_interval_seconds ? config.model_refresh_interval_seconds * 1000 : undefined,
   });
 }
 

@@ -66,6 +66,8 @@ export const runConfigSchema = z
     storage: storageConfigSchema.default({ backends: {}, stores: {} }),
     registered_resources: registeredResourcesSchema.default({}),
     server: serverConfigSchema.default({ port: 8321 }),
+    /** How often providers with `refresh_models: true` are asked for their models (default 300). */
+    model_refresh_interval_seconds: z.coerce.number().positive().nullish(),
   })
   .loose();
 

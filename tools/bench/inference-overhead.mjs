@@ -30,7 +30,24 @@ if (values.role === 'upstream') {
   const { createStack } = await import('@stack/stack');
   const { serve } = await import('@stack/http');
   const { providerSpec: vllm } = await import('@stack/inference-vllm');
-  const stack = await createStack({ providers: { inference: [{ providerId: 'vllm', spec: vllm, config: { url: values.upstream } }] } });
+  const { mkdtempSync } = await import('node:fs');
+  const { tmpdir } = await import('node:os');
+  const { join } = await import('node:path');
+  // Real SQLite files, as the starter distribution keeps them: completions are stored on disk.
+  const dataDir = mkdtempSync(join(tmpdir(), 'stack-bench-'));
+  const stack = await createStack({
+    providers: { inference: [{ providerId: 'vllm', spec: vllm, config: { url: values.upstream } }] },
+    storage: {
+      backends: {
+        kv_default: { type: 'kv_sqlite', db_path: join(dataDir, 'kvstore.db') },
+        sql_default: { type: 'sql_sqlite', db_path: join(dataDir, 'sql_store.db') },
+      },
+      stores: {
+        metadata: { backend: 'kv_default', namespace: 'registry' },
+        inference: { backend: 'sql_default', table_name: 'inference_store', max_write_queue_size: 10000, num_writers: 4 },
+      },
+    },
+  });
   const server = await serve(stack, { port: 0 });
   process.send({ url: server.url });
   process.once('SIGTERM', () => server.close().then(() => process.exit(0)));
@@ -57,6 +74,7 @@ const upstreamModel = 'meta-llama/Llama-3.2-3B-Instruct';
 const targets = {
   direct: { url: `${upstream.url}/chat/completions`, model: upstreamModel },
   server: { url: `${server.url}/v1/chat/completions`, model: `vllm/${upstreamModel}` },
+  unstored: { url: `${server.url}/v1/chat/completions`, model: `vllm/${upstreamModel}`, store: false },
 };
 
 async function request(target, stream) {
@@ -65,6 +83,7 @@ async function request(target, stream) {
     messages: [{ role: 'user', content: 'Summarise the plot of a short story in one sentence.' }],
     max_tokens: 64,
     stream,
+    ...(target.store === false ? { store: false } : {}),
   });
   const started = performance.now();
   const response = await fetch(target.url, { method: 'POST', headers: { 'content-type': 'application/json', authorization: 'Bearer fake' }, body });
@@ -83,15 +102,15 @@ async function request(target, stream) {
   return firstChunk;
 }
 
-async function measure(stream, concurrency, perTarget) {
-  const samples = { direct: [], server: [] };
-  let remaining = perTarget * 2;
+async function measure(stream, concurrency, perTarget, names = ['direct', 'server']) {
+  const samples = Object.fromEntries(names.map((name) => [name, []]));
+  let remaining = perTarget * names.length;
   const worker = async (index) => {
-    let turn = index % 2;
+    let turn = index % names.length;
     while (remaining > 0) {
       remaining -= 1;
-      const name = turn === 0 ? 'direct' : 'server';
-      turn = 1 - turn;
+      const name = names[turn];
+      turn = (turn + 1) % names.length;
       samples[name].push(await request(targets[name], stream));
     }
   };
@@ -119,6 +138,23 @@ for (const stream of [false, true]) {
     const label = stream ? 'streaming (first chunk)' : 'non-streaming (total)';
     console.log(
       `${label.padEnd(25)} ${String(concurrency).padStart(4)} ${ms(direct50)}  ${ms(direct99)}  ${ms(server50)}  ${ms(server99)}   ${(server50 / direct50).toFixed(2).padStart(8)}x ${(server99 / direct99).toFixed(2).padStart(8)}x`,
+    );
+  }
+}
+
+console.log('\nStoring chat completions (SQLite file, background write queue): the same server, requests stored vs `store: false`, interleaved');
+console.log('mode                      conc   unstored p50 unstored p99 stored p50  stored p99   ratio p50  ratio p99');
+for (const stream of [false, true]) {
+  for (const concurrency of [1, 16]) {
+    await measure(stream, concurrency, warmup, ['unstored', 'server']);
+    const samples = await measure(stream, concurrency, requestsPerTarget, ['unstored', 'server']);
+    const base50 = percentile(samples.unstored, 50);
+    const base99 = percentile(samples.unstored, 99);
+    const stored50 = percentile(samples.server, 50);
+    const stored99 = percentile(samples.server, 99);
+    const label = stream ? 'streaming (first chunk)' : 'non-streaming (total)';
+    console.log(
+      `${label.padEnd(25)} ${String(concurrency).padStart(4)} ${ms(base50)}  ${ms(base99)}  ${ms(stored50)}  ${ms(stored99)}   ${(stored50 / base50).toFixed(2).padStart(8)}x ${(stored99 / base99).toFixed(2).padStart(8)}x`,
     );
   }
 }

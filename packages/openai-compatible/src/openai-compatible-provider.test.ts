@@ -259,6 +259,14 @@ describe('createOpenAICompatibleProvider', () => {
       expect((error as Error).message).toBe(`test-upstream at ${server.baseURL} failed with HTTP 500: CUDA out of memory.`);
     });
 
+    it('reuses upstream connections (keep-alive)', async () => {
+      const { provider, server } = await setup();
+      for (let index = 0; index < 20; index += 1) await provider.chatCompletion(chat(), context());
+      for (let index = 0; index < 5; index += 1) await collect(asStream(await provider.chatCompletion(chat({ stream: true }), context())));
+      // 25 requests over at most two sockets (the client may open a second while the first drains).
+      expect(server.connections).toBeLessThanOrEqual(2);
+    });
+
     it('retries a passing failure with backoff, honouring Retry-After', async () => {
       const { provider, server } = await setup();
       server.failNext({ status: 503, message: 'Loading model.', times: 2, retryAfterSeconds: 1 });

@@ -101,6 +101,8 @@ export interface FakeOpenAIServer {
   readonly streams: Readonly<FakeStreamStats>;
   /** Streams currently open. */
   readonly openStreams: number;
+  /** TCP connections accepted so far: a client that reuses connections keeps this low. */
+  readonly connections: number;
   /** The last recorded request, optionally the last one to a path. */
   lastRequest(path?: string): RecordedRequest | undefined;
   /** Make the next `/v1/*` request(s) fail with an OpenAI error envelope. */
@@ -159,6 +161,10 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
   const server = options.tls
     ? createHttpsServer({ key: options.tls.key, cert: options.tls.cert, noDelay: true, keepAlive: true }, listener)
     : createServer({ noDelay: true, keepAlive: true }, listener);
+  let connections = 0;
+  server.on(options.tls ? 'secureConnection' : 'connection', () => {
+    connections += 1;
+  });
 
   function handle(request: IncomingMessage, response: ServerResponse, raw: string): void {
     const path = (request.url ?? '/').split('?')[0];
@@ -548,6 +554,9 @@ export async function startFakeOpenAIServer(options: FakeOpenAIServerOptions = {
     port,
     requests,
     streams,
+    get connections() {
+      return connections;
+    },
     get openStreams() {
       return streams.opened - streams.completed - streams.aborted;
     },

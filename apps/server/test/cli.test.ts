@@ -32,20 +32,30 @@ function runCli(args: string[], environment: Record<string, string>): Promise<St
 }
 
 describe('the stack CLI', () => {
-  it('starts the starter distribution with no backend and says how to add one', async () => {
+  it('starts the starter distribution with no model server: embeddings work offline, and it says how to add chat', async () => {
     const dataDir = await mkdtemp(join(tmpdir(), 'stack-starter-'));
     const started = await runCli(['run', 'starter', '--port', '0'], { STACK_DATA_DIR: dataDir, OLLAMA_URL: '', VLLM_URL: '', OPENAI_API_KEY: '' });
     try {
       await expect.poll(() => started.output()).toContain('OLLAMA_URL');
-      const models = (await (await fetch(`${started.url}/v1/models`)).json()) as { data: unknown[] };
-      expect(models.data).toEqual([]);
+      const models = (await (await fetch(`${started.url}/v1/models`)).json()) as { data: Array<{ id: string }> };
+      expect(models.data.map((model) => model.id).sort()).toEqual([
+        'local-embeddings/universal-sentence-encoder',
+        'local-embeddings/universal-sentence-encoder-rerank',
+      ]);
+      const embeddings = await fetch(`${started.url}/v1/embeddings`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({ model: 'local-embeddings/universal-sentence-encoder', input: ['The cat sat on the mat', 'A kitten rested on the rug'] }),
+      });
+      expect(embeddings.status).toBe(200);
+      const vectors = ((await embeddings.json()) as { data: Array<{ embedding: number[] }> }).data.map((item) => item.embedding);
+      expect(vectors.map((vector) => vector.length)).toEqual([512, 512]);
       const chat = await fetch(`${started.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },
         body: JSON.stringify({ model: 'anything', messages: [{ role: 'user', content: 'hi' }] }),
       });
-      expect(chat.status).toBe(400);
-      expect(((await chat.json()) as { error: { message: string } }).error.message).toMatch(/No inference provider is configured.*OLLAMA_URL/);
+      expect(chat.status).toBe(404);
     } finally {
       started.child.kill('SIGTERM');
       expect(await started.exited).toBe(0);
@@ -110,6 +120,6 @@ describe('the stack CLI', () => {
     const code = await new Promise((resolve) => child.once('exit', resolve));
     expect(code).toBe(1);
     expect(output).toContain(`${config}: providers.inference[0].provider_type: unknown provider type 'remote::nope'`);
-    expect(output).toMatch(/Known: remote::vllm, remote::ollama, remote::openai/);
+    expect(output).toMatch(/Known: remote::vllm, remote::ollama, remote::openai, inline::local-embeddings/);
   });
 });

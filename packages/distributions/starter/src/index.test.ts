@@ -7,12 +7,13 @@ const resolve = (environment: Record<string, string>) => parseRunConfig(starterD
 
 describe('starter distribution', () => {
   it('switches providers on with the reference environment variables', () => {
-    expect(resolve({}).providers.inference).toEqual([]);
+    expect(resolve({}).providers.inference?.map((provider) => provider.provider_type)).toEqual(['inline::local-embeddings']);
     const config = resolve({ OLLAMA_URL: 'http://gpu:11434', VLLM_URL: 'http://gpu:8000/v1', OPENAI_API_KEY: 'sk-test' });
     expect(config.providers.inference?.map((provider) => [provider.provider_id, provider.provider_type])).toEqual([
       ['ollama', 'remote::ollama'],
       ['vllm', 'remote::vllm'],
       ['openai', 'remote::openai'],
+      ['local-embeddings', 'inline::local-embeddings'],
     ]);
     expect(config.providers.inference?.[1]?.config).toEqual({ url: 'http://gpu:8000/v1', max_tokens: 4096, api_token: 'fake', tls_verify: true });
   });

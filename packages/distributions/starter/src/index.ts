@@ -1,4 +1,5 @@
 import type { Distribution, RunConfig } from '@stack/core';
+import { providerSpec as localEmbeddings } from '@stack/inference-local-embeddings';
 import { providerSpec as ollama } from '@stack/inference-ollama';
 import { providerSpec as openai } from '@stack/inference-openai';
 import { providerSpec as vllm } from '@stack/inference-vllm';
@@ -38,6 +39,12 @@ export const starterRunConfig = {
           base_url: '${env.OPENAI_BASE_URL:=https://api.openai.com/v1}',
         },
       },
+      {
+        // Embeddings and reranking in process, with no network and no model server.
+        provider_id: 'local-embeddings',
+        provider_type: 'inline::local-embeddings',
+        config: {},
+      },
     ],
   },
   storage: {
@@ -54,17 +61,22 @@ export const starterRunConfig = {
   },
   registered_resources: { models: [] },
   server: { port: '${env.STACK_PORT:=8321}' },
+  vector_stores: {
+    default_embedding_model: { provider_id: 'local-embeddings', model_id: 'universal-sentence-encoder' },
+  },
 };
 
 export const starterDistribution: Distribution = {
   name: 'starter',
-  description: 'SQLite storage in STACK_DATA_DIR; inference through Ollama, vLLM or OpenAI, switched on by OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
+  description:
+    'SQLite storage in STACK_DATA_DIR; offline embeddings and reranking; chat through Ollama, vLLM or OpenAI, switched on by OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
   runConfig: starterRunConfig,
-  providerSpecs: [ollama, vllm, openai],
+  providerSpecs: [ollama, vllm, openai, localEmbeddings],
   startupAdvice(config: RunConfig): string[] {
-    if ((config.providers.inference ?? []).length > 0) return [];
+    const generating = (config.providers.inference ?? []).filter((provider) => provider.provider_type !== 'inline::local-embeddings');
+    if (generating.length > 0) return [];
     return [
-      'No inference provider is switched on, so no models are served yet. To add one, restart with one of:',
+      'No chat model provider is switched on (embeddings and reranking work offline). To add one, restart with one of:',
       '  OLLAMA_URL=http://localhost:11434   (an Ollama server)',
       '  VLLM_URL=http://localhost:8000/v1   (a vLLM server)',
       '  OPENAI_API_KEY=sk-...               (OpenAI, or OPENAI_BASE_URL for any OpenAI-compatible API)',

@@ -129,7 +129,7 @@ describe('remote::ollama', () => {
     const { provider, server } = await setup();
     expect(await provider.health()).toEqual({ status: 'OK' });
     expect(server.lastRequest()?.path).toBe('/api/version');
-    server.failNext({ status: 500, message: 'llama runner process has terminated: signal: killed' });
+    server.failNext({ status: 500, message: 'llama runner process has terminated: signal: killed', times: 3, retryAfterSeconds: 0 });
     await expect(provider.chatCompletion(chat(), context())).rejects.toMatchObject({ name: 'UpstreamError', upstreamStatus: 500 });
 
     const port = await unusedPort();

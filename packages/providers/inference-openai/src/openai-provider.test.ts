@@ -135,9 +135,9 @@ describe('remote::openai', () => {
     expect(rejected).toBeInstanceOf(AuthenticationError);
     expect((rejected as Error).message).not.toContain('sk-revoked');
 
-    server.failNext({ status: 429, message: 'Rate limit reached for gpt-4o-mini on tokens per min (TPM).', type: 'tokens', code: 'rate_limit_exceeded' });
+    server.failNext({ status: 429, message: 'Rate limit reached for gpt-4o-mini on tokens per min (TPM).', type: 'tokens', code: 'rate_limit_exceeded', times: 3, retryAfterSeconds: 0 });
     await expect(provider.chatCompletion(chat(), context())).rejects.toBeInstanceOf(RateLimitError);
-    server.failNext({ status: 503, message: 'The server is overloaded or not ready yet.' });
+    server.failNext({ status: 503, message: 'The server is overloaded or not ready yet.', times: 3, retryAfterSeconds: 0 });
     await expect(provider.chatCompletion(chat(), context())).rejects.toMatchObject({ name: 'UpstreamError', upstreamStatus: 503 });
 
     const port = await unusedPort();

@@ -163,7 +163,7 @@ describe('remote::vllm', () => {
     it('maps unknown models, server errors and an unreachable server', async () => {
       const { provider, server } = await setup();
       await expect(provider.chatCompletion(chat({ model: 'not-served' }), context())).rejects.toThrow(NotFoundError);
-      server.failNext({ status: 500, message: 'EngineCore encountered an issue.', type: 'InternalServerError' });
+      server.failNext({ status: 500, message: 'EngineCore encountered an issue.', type: 'InternalServerError', times: 3, retryAfterSeconds: 0 });
       await expect(provider.chatCompletion(chat(), context())).rejects.toMatchObject({
         name: 'UpstreamError',
         upstreamStatus: 500,

@@ -10,3 +10,10 @@ export {
 } from './fake-openai-server.js';
 export { decodeEmbeddingBase64, embeddingFor, replyFor } from './fake-generation.js';
 export { unusedPort } from './unused-port.js';
+export {
+  sendVendorJson,
+  startVendorFrontServer,
+  type VendorFrontOptions,
+  type VendorFrontRequest,
+  type VendorFrontServer,
+} from './vendor-front-server.js';

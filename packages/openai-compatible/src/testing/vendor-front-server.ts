@@ -29,6 +29,8 @@ export interface VendorFrontOptions {
 export interface VendorFrontServer {
   readonly url: string;
   readonly requests: VendorFrontRequest[];
+  /** The last request received, optionally the last one to a path. */
+  lastRequest(path?: string): VendorFrontRequest | undefined;
   close(): Promise<void>;
 }
 
@@ -65,6 +67,10 @@ export async function startVendorFrontServer(options: VendorFrontOptions): Promi
   return {
     url: `http://127.0.0.1:${port}`,
     requests,
+    lastRequest(path?: string) {
+      for (let index = requests.length - 1; index >= 0; index--) if (path === undefined || requests[index].path === path) return requests[index];
+      return undefined;
+    },
     close: () =>
       new Promise<void>((resolve) => {
         server.closeAllConnections();

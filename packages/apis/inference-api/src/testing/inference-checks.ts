@@ -10,6 +10,7 @@ import {
   completionSchema,
   embeddingsRequestSchema,
   embeddingsResponseSchema,
+  rerankResponseSchema,
   type ChatCompletionRequest,
   type CompletionRequest,
   type EmbeddingsRequest,
@@ -67,7 +68,7 @@ function describeError(error: unknown): string {
 }
 
 export interface ListedModelExpectations {
-  chatModel: string;
+  chatModel?: string;
   embeddingModel?: string;
   embeddingDimension?: number;
 }
@@ -90,9 +91,11 @@ export async function checkListedModels(provider: InferenceProvider, expected: L
       ).toBe(true);
     }
   }
-  const chat = models.find((model) => model.provider_resource_id === expected.chatModel);
-  expect(chat, `the chat model ${expected.chatModel} is listed`).toBeDefined();
-  expect(chat?.model_type, `the chat model ${expected.chatModel} is listed as an llm`).toBe('llm');
+  if (expected.chatModel !== undefined) {
+    const chat = models.find((model) => model.provider_resource_id === expected.chatModel);
+    expect(chat, `the chat model ${expected.chatModel} is listed`).toBeDefined();
+    expect(chat?.model_type, `the chat model ${expected.chatModel} is listed as an llm`).toBe('llm');
+  }
   if (expected.embeddingModel !== undefined) {
     const embedding = models.find((model) => model.provider_resource_id === expected.embeddingModel);
     expect(embedding?.model_type, `the embedding model ${expected.embeddingModel} is listed as an embedding model`).toBe('embedding');
@@ -247,6 +250,8 @@ export async function checkEmbeddings(provider: InferenceProvider, model: string
 }
 
 export interface UnknownModelCalls {
+  /** Chat is tried unless this is false (an embedding-only provider). */
+  chat?: boolean;
   completion?: boolean;
   embeddings?: boolean;
 }
@@ -256,11 +261,27 @@ export interface UnknownModelCalls {
  * `@stack/core`, by every operation, streamed or not: the server maps only that closed set to
  * HTTP, and a raw SDK error would reach the client as a 500.
  */
+/** Three items of which one answers the query: it must come first, with a complete ranking. */
+export async function checkRerank(provider: InferenceProvider, model: string): Promise<void> {
+  expect(typeof provider.rerank, 'rerank is a function').toBe('function');
+  const items = ['The Eiffel Tower is in Paris.', 'Bananas are rich in potassium.', 'Pandas eat bamboo.'];
+  const answer = await provider.rerank!({ model, query: 'Which city is the Eiffel Tower in?', items }, createRequestContext());
+  const parsed = rerankResponseSchema.safeParse(answer);
+  expect(parsed.success, `the rerank answer parses with rerankResponseSchema: ${parsed.error?.message ?? ''}`).toBe(true);
+  expect(answer.data.map((item) => item.index).sort(), 'every item is ranked once').toEqual([0, 1, 2]);
+  const scores = answer.data.map((item) => item.relevance_score);
+  expect(scores, 'results are sorted by relevance, most relevant first').toEqual([...scores].sort((a, b) => b - a));
+  expect(answer.data[0]?.index, 'the item that answers the query ranks first').toBe(0);
+  const top = await provider.rerank!({ model, query: 'Which city is the Eiffel Tower in?', items, max_num_results: 1 }, createRequestContext());
+  expect(top.data, 'max_num_results limits the answer').toHaveLength(1);
+}
+
 export async function checkUnknownModel(provider: InferenceProvider, calls: UnknownModelCalls = {}): Promise<void> {
-  const attempts: Array<[string, () => Promise<unknown>]> = [
-    ['a chat completion', () => provider.chatCompletion(chatRequest(unknownModelId), createRequestContext())],
-    ['a streamed chat completion', () => provider.chatCompletion(chatRequest(unknownModelId, { stream: true }), createRequestContext())],
-  ];
+  const attempts: Array<[string, () => Promise<unknown>]> = [];
+  if (calls.chat !== false) {
+    attempts.push(['a chat completion', () => provider.chatCompletion(chatRequest(unknownModelId), createRequestContext())]);
+    attempts.push(['a streamed chat completion', () => provider.chatCompletion(chatRequest(unknownModelId, { stream: true }), createRequestContext())]);
+  }
   if (calls.completion) attempts.push(['a completion', () => provider.completion(completionRequest(unknownModelId), createRequestContext())]);
   if (calls.embeddings) attempts.push(['embeddings', () => provider.embeddings(embeddingsRequest(unknownModelId), createRequestContext())]);
   for (const [what, attempt] of attempts) {

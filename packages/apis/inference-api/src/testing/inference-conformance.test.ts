@@ -11,12 +11,14 @@ import {
   checkCompletionStream,
   checkEmbeddings,
   checkListedModels,
+  checkRerank,
   checkUnknownModel,
 } from './inference-checks.js';
 import { describeInferenceProviderConformance } from './index.js';
 
 const chatModel = 'echo-chat';
 const embeddingModel = 'echo-embed';
+const rerankModel = 'echo-rerank';
 const embeddingDimension = 8;
 /** Streams last 30 × 50 ms, well past the abort check's one second. */
 const streamPieces = 30;
@@ -113,12 +115,40 @@ function createEchoProvider(): InferenceProvider {
         }),
       } as EmbeddingsResponse;
     },
+
+    async rerank(request) {
+      requireModel(request.model, rerankModel);
+      // Relevance by shared words: enough for a query that repeats an item's words.
+      const words = (value: unknown) => new Set(String(typeof value === 'string' ? value : (value as { text?: string }).text).toLowerCase().match(/[a-z]+/g));
+      const query = words(request.query);
+      const scored = request.items.map((item, index) => ({ index, relevance_score: [...words(item)].filter((word) => query.has(word)).length }));
+      scored.sort((a, b) => b.relevance_score - a.relevance_score);
+      return { data: scored.slice(0, request.max_num_results ?? scored.length) };
+    },
   };
 }
 
 describeInferenceProviderConformance({
   name: 'an in-memory echo provider',
-  setup: async () => ({ provider: createEchoProvider(), chatModel, completionModel: chatModel, embeddingModel, embeddingDimension }),
+  setup: async () => ({ provider: createEchoProvider(), chatModel, completionModel: chatModel, embeddingModel, embeddingDimension, rerankModel }),
+});
+
+describeInferenceProviderConformance({
+  name: 'an embedding-only provider',
+  setup: async () => ({ provider: createEchoProvider(), embeddingModel, embeddingDimension, rerankModel }),
+});
+
+describe('the rerank check', () => {
+  it('fails on a ranking that is not sorted or puts the answer last', async () => {
+    const reversed = broken({
+      rerank: async (request) => ({ data: request.items.map((_, index) => ({ index, relevance_score: index })) }),
+    });
+    await expect(checkRerank(reversed, rerankModel)).rejects.toThrowError(/sorted by relevance/);
+    const ignoresLimit = broken({
+      rerank: async (request) => ({ data: request.items.map((_, index) => ({ index, relevance_score: 3 - index })) }),
+    });
+    await expect(checkRerank(ignoresLimit, rerankModel)).rejects.toThrowError(/max_num_results/);
+  });
 });
 
 /** The echo provider with some methods replaced. */

@@ -8,20 +8,23 @@ import {
   checkCompletionStream,
   checkEmbeddings,
   checkListedModels,
+  checkRerank,
   checkUnknownModel,
 } from './inference-checks.js';
 
 /** What the suite runs against: a provider and the provider's own ids of the models to use. */
 export interface InferenceConformanceFixture {
   provider: InferenceProvider;
-  /** A chat model the backend serves. */
-  chatModel: string;
+  /** A chat model the backend serves; without it (an embedding-only provider) the chat checks are skipped. */
+  chatModel?: string;
   /** A model for `POST /v1/completions`; without it the completion checks are skipped. */
   completionModel?: string;
   /** An embedding model; without it the embedding checks are skipped. */
   embeddingModel?: string;
   /** The embedding model's vector size, checked against `listModels()` and the vectors. */
   embeddingDimension?: number;
+  /** A rerank model; without it the rerank check is skipped. */
+  rerankModel?: string;
   /**
    * Releases what `setup` started besides the provider (a server, a container). The suite calls
    * the provider's own `close()` first.
@@ -72,18 +75,21 @@ export function describeInferenceProviderConformance(options: InferenceConforman
       await checkListedModels(provider, { chatModel, embeddingModel, embeddingDimension });
     });
 
-    it('answers a chat completion', async () => {
+    it('answers a chat completion', async ({ skip }) => {
       const { provider, chatModel } = current();
+      if (chatModel === undefined) return skip('no chatModel was given');
       await checkChatCompletion(provider, chatModel);
     });
 
-    it('streams a chat completion with usage at the end', async () => {
+    it('streams a chat completion with usage at the end', async ({ skip }) => {
       const { provider, chatModel } = current();
+      if (chatModel === undefined) return skip('no chatModel was given');
       await checkChatCompletionStream(provider, chatModel);
     });
 
-    it('ends a stream within a second when its request is aborted', async () => {
+    it('ends a stream within a second when its request is aborted', async ({ skip }) => {
       const { provider, chatModel } = current();
+      if (chatModel === undefined) return skip('no chatModel was given');
       await checkAbortedStream(provider, chatModel);
     });
 
@@ -105,9 +111,19 @@ export function describeInferenceProviderConformance(options: InferenceConforman
       await checkEmbeddings(provider, embeddingModel, embeddingDimension);
     });
 
+    it('reranks items by relevance, most relevant first', async ({ skip }) => {
+      const { provider, rerankModel } = current();
+      if (rerankModel === undefined) return skip('no rerankModel was given');
+      await checkRerank(provider, rerankModel);
+    });
+
     it('rejects an unknown model with NotFoundError or InvalidRequestError', async () => {
-      const { provider, completionModel, embeddingModel } = current();
-      await checkUnknownModel(provider, { completion: completionModel !== undefined, embeddings: embeddingModel !== undefined });
+      const { provider, chatModel, completionModel, embeddingModel } = current();
+      await checkUnknownModel(provider, {
+        chat: chatModel !== undefined,
+        completion: completionModel !== undefined,
+        embeddings: embeddingModel !== undefined,
+      });
     });
   });
 }

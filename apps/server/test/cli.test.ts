@@ -50,6 +50,17 @@ describe('the stack CLI', () => {
       expect(embeddings.status).toBe(200);
       const vectors = ((await embeddings.json()) as { data: Array<{ embedding: number[] }> }).data.map((item) => item.embedding);
       expect(vectors.map((vector) => vector.length)).toEqual([512, 512]);
+      const reranked = await fetch(`${started.url}/v1alpha/inference/rerank`, {
+        method: 'POST',
+        headers: { 'content-type': 'application/json' },
+        body: JSON.stringify({
+          model: 'local-embeddings/universal-sentence-encoder-rerank',
+          query: 'Where do kittens sleep?',
+          items: ['Stock markets fell sharply today.', 'A kitten rested on the rug.', 'The recipe needs two eggs.'],
+        }),
+      });
+      expect(reranked.status).toBe(200);
+      expect(((await reranked.json()) as { data: Array<{ index: number }> }).data.map((item) => item.index)[0]).toBe(1);
       const chat = await fetch(`${started.url}/v1/chat/completions`, {
         method: 'POST',
         headers: { 'content-type': 'application/json' },

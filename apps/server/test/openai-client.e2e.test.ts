@@ -107,6 +107,43 @@ describe('the openai client against a run.yaml with vllm and ollama', () => {
     expect(retrieve).toBeInstanceOf(OpenAI.NotFoundError);
   });
 
+  it('registers and unregisters a model through the deprecated routes', async () => {
+    const registered = await fetch(`${deployment.server.url}/v1/models`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json' },
+      body: JSON.stringify({ model_id: 'my-alias', provider_id: 'ollama', provider_model_id: 'llama3.2:3b' }),
+    });
+    expect(registered.status).toBe(200);
+    expect(await registered.json()).toMatchObject({ identifier: 'my-alias', provider_id: 'ollama', provider_resource_id: 'llama3.2:3b', model_type: 'llm' });
+    const reply = await client.chat.completions.create({ model: 'my-alias', messages: [{ role: 'user', content: 'Through the alias now' }] });
+    expect(reply.choices[0]?.message.content).toBe(replyFor('Through the alias now'));
+    const removed = await fetch(`${deployment.server.url}/v1/models/my-alias`, { method: 'DELETE' });
+    expect(removed.status).toBe(200);
+    await expect(client.models.retrieve('my-alias')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+    const invalid = await fetch(`${deployment.server.url}/v1/models`, { method: 'POST', headers: { 'content-type': 'application/json' }, body: JSON.stringify({ model_id: 'x', model_type: 'chat' }) });
+    expect(invalid.status).toBe(400);
+    expect(((await invalid.json()) as { error: { param: string } }).error.param).toBe('model_type');
+  });
+
+  it('lists and fetches stored chat completions', async () => {
+    const created = await client.chat.completions.create({ model: VLLM_MODEL, messages: [{ role: 'user', content: 'Remember this one please' }] });
+    await expect.poll(async () => (await client.chat.completions.list({ model: VLLM_MODEL })).data.map((item) => item.id)).toContain(created.id);
+    const stored = await client.chat.completions.retrieve(created.id);
+    expect(stored.choices[0]?.message.content).toBe(created.choices[0]?.message.content);
+    const messages = await fetch(`${deployment.server.url}/v1/chat/completions/${created.id}`).then((response) => response.json() as Promise<{ input_messages: unknown[] }>);
+    expect(messages.input_messages).toEqual([{ role: 'user', content: 'Remember this one please' }]);
+    await expect(client.chat.completions.retrieve('chatcmpl-missing')).rejects.toBeInstanceOf(OpenAI.NotFoundError);
+  });
+
+  it('rejects provider data of the wrong type for the chosen provider', async () => {
+    const error = await client.chat.completions
+      .create({ model: VLLM_MODEL, messages: [{ role: 'user', content: 'hi' }] }, { headers: { 'X-LlamaStack-Provider-Data': JSON.stringify({ vllm_api_token: 12345 }) } })
+      .catch((caught: unknown) => caught);
+    expect(error).toBeInstanceOf(OpenAI.BadRequestError);
+    expect((error as Error).message).toContain('vllm_api_token');
+    expect((error as Error).message).not.toContain('12345');
+  });
+
   it('serves the same under /v1/openai/v1', async () => {
     const aliased = new OpenAI({ baseURL: `${deployment.server.url}/v1/openai/v1`, apiKey: 'unused', maxRetries: 0 });
     const completion = await aliased.chat.completions.create({ model: VLLM_MODEL, messages: [{ role: 'user', content: 'Is the alias served?' }] });

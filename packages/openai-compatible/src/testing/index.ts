@@ -17,3 +17,4 @@ export {
   type VendorFrontRequest,
   type VendorFrontServer,
 } from './vendor-front-server.js';
+export { startVendorFront, type FrontDecision, type FrontRequest, type VendorFront } from './routed-vendor-front.js';

@@ -16,7 +16,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/open
 import { afterEach, describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/llama-api-models.json' with { type: 'json' };
 import { llamaConfigSchema, providerSpec } from './index.js';
-import { startVendorFront } from './testing/vendor-front.js';
+import { startVendorFront } from '@stack/openai-compatible/testing';
 
 const llm = 'Llama-4-Maverick-17B-128E-Instruct-FP8';
 const key = 'LLM|1234567890|test-key';

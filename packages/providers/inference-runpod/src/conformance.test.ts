@@ -2,7 +2,7 @@ import { silentLogger, type ProviderDependencies } from '@stack/core';
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import { providerSpec } from './index.js';
-import { startVendorFront } from './testing/vendor-front.js';
+import { startVendorFront } from '@stack/openai-compatible/testing';
 
 const deps = { providerId: 'runpod', logger: silentLogger } as ProviderDependencies;
 const endpointPath = '/v2/vllm-conformance/openai/v1';

@@ -15,7 +15,7 @@ import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/open
 import { afterEach, describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/runpod-models.json' with { type: 'json' };
 import { providerSpec, runpodConfigSchema } from './index.js';
-import { startVendorFront } from './testing/vendor-front.js';
+import { startVendorFront } from '@stack/openai-compatible/testing';
 
 const llm = 'meta-llama/Llama-3.1-8B-Instruct';
 const endpointPath = '/v2/vllm-abc123xyz/openai/v1';

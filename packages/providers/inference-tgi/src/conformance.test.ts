@@ -3,7 +3,7 @@ import { describeInferenceProviderConformance } from '@stack/inference-api/testi
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import recordedInfo from './__fixtures__/tgi-info.json' with { type: 'json' };
 import { providerSpec } from './index.js';
-import { startVendorFront } from './testing/vendor-front.js';
+import { startVendorFront } from '@stack/openai-compatible/testing';
 
 const deps = { providerId: 'tgi', logger: silentLogger } as ProviderDependencies;
 

@@ -17,7 +17,7 @@ import recordedCompletion from './__fixtures__/tgi-chat-completion.json' with { 
 import recordedStream from './__fixtures__/tgi-chat-stream.json' with { type: 'json' };
 import recordedInfo from './__fixtures__/tgi-info.json' with { type: 'json' };
 import { providerSpec, tgiConfigSchema } from './index.js';
-import { startVendorFront, type FrontDecision, type FrontRequest } from './testing/vendor-front.js';
+import { startVendorFront, type FrontDecision, type FrontRequest } from '@stack/openai-compatible/testing';
 
 const llm = recordedInfo.model_id;
 const deps = { providerId: 'tgi', logger: silentLogger } as ProviderDependencies;

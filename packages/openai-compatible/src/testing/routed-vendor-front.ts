@@ -10,8 +10,11 @@ export interface FrontRequest {
   body: any;
 }
 
-/** What the front does with a request: answer it itself, or hand it to the OpenAI fake at `path`. */
-export type FrontDecision = { respond: { status: number; body: unknown } } | { forward: string };
+/**
+ * What the front does with a request: answer it itself (JSON, or server-sent events ending in
+ * `[DONE]`), or hand it to the OpenAI fake at `forward`.
+ */
+export type FrontDecision = { respond: { status: number; body: unknown } } | { events: unknown[] } | { forward: string };
 
 export interface VendorFront {
   /** `http://127.0.0.1:<port>`. */
@@ -22,7 +25,8 @@ export interface VendorFront {
 }
 
 /**
- * The vendor's own URL layout and auth in front of the shared OpenAI fake: `route` answers vendor
+ * Like `startVendorFrontServer`, for tests that decide per request (method, headers, query) with
+ * one `route` function. The vendor's own URL layout and auth in front of the shared OpenAI fake: `route` answers vendor
  * routes (an info endpoint, auth failures) and maps the OpenAI-compatible ones onto the fake's
  * `/v1/...`. Responses, streams included, are piped through as they arrive, and a client that
  * goes away closes the upstream connection, so cancellation still reaches the fake.
@@ -44,6 +48,12 @@ export async function startVendorFront(upstreamURL: string, route: (request: Fro
       };
       requests.push(recorded);
       const decision = route(recorded);
+      if ('events' in decision) {
+        response.writeHead(200, { 'content-type': 'text/event-stream' });
+        for (const event of decision.events) response.write(`data: ${JSON.stringify(event)}\n\n`);
+        response.end('data: [DONE]\n\n');
+        return;
+      }
       if ('respond' in decision) {
         response.writeHead(decision.respond.status, { 'content-type': 'application/json' });
         response.end(JSON.stringify(decision.respond.body));

@@ -317,6 +317,22 @@ describe('createOpenAICompatibleProvider', () => {
       expect((error as Error).message).toBe('Not Found');
     });
 
+    it("reads Google's one-element array error bodies", async () => {
+      const google = createOpenAICompatibleProvider({
+        name: 'google-like',
+        baseURL: 'http://google.test/v1beta/openai',
+        maxRetries: 0,
+        fetch: async () =>
+          new Response(JSON.stringify([{ error: { code: 400, message: 'API key not valid. Please pass a valid API key.', status: 'INVALID_ARGUMENT' } }]), {
+            status: 400,
+            headers: { 'content-type': 'application/json' },
+          }),
+      });
+      const error = await google.chatCompletion(chat(), context()).catch((caught: unknown) => caught);
+      expect(error).toBeInstanceOf(InvalidRequestError);
+      expect((error as Error).message).toBe('API key not valid. Please pass a valid API key.');
+    });
+
     it('maps a refused connection to UpstreamError naming the provider and URL, without credentials', async () => {
       const port = await unusedPort();
       const provider = createOpenAICompatibleProvider({ name: 'test-upstream', baseURL: `http://127.0.0.1:${port}/v1`, apiKey: () => 'sk-secret' });

@@ -60,7 +60,8 @@ export function expandHome(path: string): string {
 
 /**
  * Servers that speak "OpenAI-compatible" disagree on error bodies: older vLLM answers
- * `{"object":"error","message":…}`, FastAPI `{"detail":…}`, Ollama's native API `{"error":"…"}`.
+ * `{"object":"error","message":…}`, FastAPI `{"detail":…}`, Ollama's native API `{"error":"…"}`,
+ * Google's compatibility layers a one-element array `[{"error":{…}}]`.
  * The `openai` client only reads `{"error":{"message":…}}`, so the others are rewritten into it.
  */
 async function normalizeErrorBody(response: Response): Promise<Response> {
@@ -81,6 +82,7 @@ async function normalizeErrorBody(response: Response): Promise<Response> {
 }
 
 function toEnvelope(body: unknown, text: string): unknown {
+  if (Array.isArray(body) && body.length === 1) return toEnvelope(body[0], text);
   if (typeof body === 'object' && body !== null) {
     const record = body as Record<string, unknown>;
     if (typeof record.error === 'object' && record.error !== null) return body;

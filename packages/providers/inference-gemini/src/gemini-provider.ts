@@ -40,29 +40,6 @@ export function classifyGeminiModel(model: UpstreamModel): DiscoveredModel {
   return { provider_resource_id: model.id, model_type: 'llm', metadata: {} };
 }
 
-/**
- * Gemini's compatibility layer answers errors as a one-element array (`[{"error": {…}}]`), which
- * the OpenAI client cannot read; the envelope is unwrapped so the upstream's message survives.
- */
-export function createGeminiFetch(base: FetchFunction = (input, init) => globalThis.fetch(input, init)): FetchFunction {
-  return async (input, init) => {
-    const response = await base(input, init);
-    if (response.status < 400) return response;
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const unwrapped = Array.isArray(body) && body.length === 1 ? JSON.stringify(body[0]) : text;
-    const headers = new Headers(response.headers);
-    headers.delete('content-length');
-    headers.delete('content-encoding');
-    return new Response(unwrapped, { status: response.status, statusText: response.statusText, headers });
-  };
-}
-
 function encodeFloat32Base64(vector: number[]): string {
   return Buffer.from(new Float32Array(vector).buffer).toString('base64');
 }
@@ -77,7 +54,7 @@ export function createGeminiInferenceProvider(config: GeminiConfig, options: Gem
     requireApiKey: true,
     providerDataApiKeyField: 'gemini_api_key',
     headers: config.project ? { 'x-goog-user-project': config.project } : undefined,
-    fetch: createGeminiFetch(options.fetch),
+    fetch: options.fetch,
     classifyModel: classifyGeminiModel,
     probeEmbeddingDimensions: true,
     logger: options.logger,

@@ -17,7 +17,6 @@ export const providerSpec = defineProvider({
 export { geminiConfigSchema, geminiProviderDataSchema, type GeminiConfig } from './gemini-config.js';
 export {
   classifyGeminiModel,
-  createGeminiFetch,
   createGeminiInferenceProvider,
   geminiBaseURL,
   geminiEmbeddingModels,

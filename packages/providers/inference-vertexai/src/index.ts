@@ -16,7 +16,6 @@ export const providerSpec = defineProvider({
 
 export { vertexAIConfigSchema, vertexAIProviderDataSchema, type VertexAIConfig } from './vertexai-config.js';
 export {
-  createGoogleErrorFetch,
   createVertexAIInferenceProvider,
   vertexAIBaseURL,
   vertexAIChatModels,

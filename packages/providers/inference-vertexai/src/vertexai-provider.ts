@@ -65,29 +65,6 @@ export interface VertexAIInferenceProvider extends InferenceProvider {
   close(): Promise<void>;
 }
 
-/**
- * Google answers errors as a one-element array (`[{"error": {…}}]`), which the OpenAI client
- * cannot read; the envelope is unwrapped so the upstream's message survives.
- */
-export function createGoogleErrorFetch(base: FetchFunction = (input, init) => globalThis.fetch(input, init)): FetchFunction {
-  return async (input, init) => {
-    const response = await base(input, init);
-    if (response.status < 400) return response;
-    const text = await response.text();
-    let body: unknown;
-    try {
-      body = JSON.parse(text);
-    } catch {
-      body = undefined;
-    }
-    const unwrapped = Array.isArray(body) && body.length === 1 ? JSON.stringify(body[0]) : text;
-    const headers = new Headers(response.headers);
-    headers.delete('content-length');
-    headers.delete('content-encoding');
-    return new Response(unwrapped, { status: response.status, statusText: response.statusText, headers });
-  };
-}
-
 /** The provider-data field the token travels in to the OpenAI-compatible core. */
 const tokenField = 'vertex_access_token';
 const locationPattern = /^[a-z0-9-]+$/;
@@ -119,7 +96,7 @@ export function createVertexAIInferenceProvider(config: VertexAIConfig, options:
         baseURL: urlFor(project, location),
         requireApiKey: true,
         providerDataApiKeyField: tokenField,
-        fetch: createGoogleErrorFetch(options.fetch),
+        fetch: options.fetch,
         logger: options.logger,
       });
       clients.set(key, client);

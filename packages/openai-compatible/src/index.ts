@@ -20,3 +20,4 @@ export {
   configStringWithDefault,
   configTlsVerify,
 } from './config-values.js';
+export { fillMissingIds } from './fill-missing-ids.js';

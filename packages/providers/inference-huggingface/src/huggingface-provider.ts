@@ -1,4 +1,3 @@
-import { randomUUID } from 'node:crypto';
 import {
   InvalidRequestError,
   NotFoundError,
@@ -8,7 +7,7 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletionRequest, CompletionRequest, DiscoveredModel, InferenceProvider } from '@stack/inference-api';
-import { createOpenAICompatibleProvider, type FetchFunction, type OpenAICompatibleProvider } from '@stack/openai-compatible';
+import { createOpenAICompatibleProvider, fillMissingIds, type FetchFunction, type OpenAICompatibleProvider } from '@stack/openai-compatible';
 import type { HFEndpointConfig, HFServerlessConfig } from './huggingface-config.js';
 import { defaultHuggingFaceURLs, resolveInferenceEndpoint, type HuggingFaceURLs, type ResolvedEndpoint } from './huggingface-hub.js';
 
@@ -27,25 +26,6 @@ export interface HuggingFaceInferenceProvider extends InferenceProvider {
   listModels(context?: RequestContext): Promise<DiscoveredModel[]>;
   health(): Promise<ProviderHealth>;
   close(): Promise<void>;
-}
-
-/**
- * TGI behind an endpoint sends `"id": ""` in completions and stream chunks; clients and stores key
- * completions by id, so an empty one gets a fresh value, the same for every chunk of one answer.
- */
-export function fillMissingIds<R>(result: R, prefix: string): R {
-  const id = `${prefix}-${randomUUID()}`;
-  const fill = (item: unknown): unknown => {
-    const record = item as { id?: unknown } | null;
-    return record && typeof record === 'object' && !record.id ? { ...record, id } : item;
-  };
-  if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
-    const stream = result as AsyncIterable<unknown>;
-    return (async function* () {
-      for await (const chunk of stream) yield fill(chunk);
-    })() as R;
-  }
-  return fill(result) as R;
 }
 
 /** Each provider serves one model; a request for another is refused rather than answered by it. */

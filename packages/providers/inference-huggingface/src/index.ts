@@ -41,7 +41,6 @@ export {
 export {
   createHFEndpointInferenceProvider,
   createHFServerlessInferenceProvider,
-  fillMissingIds,
   type HuggingFaceInferenceProvider,
   type HuggingFaceProviderOptions,
 } from './huggingface-provider.js';

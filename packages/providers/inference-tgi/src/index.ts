@@ -15,4 +15,4 @@ export const providerSpec = defineProvider({
 
 export { tgiConfigSchema, type TGIConfig } from './tgi-config.js';
 export { createTGIInfoCache, tgiModelFromInfo, type TGIInfo } from './tgi-info.js';
-export { createTGIInferenceProvider, fillMissingIds, type TGIProviderOptions } from './tgi-provider.js';
+export { createTGIInferenceProvider, type TGIProviderOptions } from './tgi-provider.js';

@@ -1,7 +1,6 @@
-import { randomUUID } from 'node:crypto';
 import { InvalidRequestError, UnsupportedError, type Logger, type RequestContext } from '@stack/core';
 import type { ChatCompletionRequest, CompletionRequest } from '@stack/inference-api';
-import { createOpenAICompatibleProvider, type FetchFunction, type OpenAICompatibleProvider } from '@stack/openai-compatible';
+import { createOpenAICompatibleProvider, fillMissingIds, type FetchFunction, type OpenAICompatibleProvider } from '@stack/openai-compatible';
 import type { TGIConfig } from './tgi-config.js';
 import { createTGIInfoCache, tgiModelFromInfo } from './tgi-info.js';
 
@@ -11,25 +10,6 @@ export interface TGIProviderOptions {
   logger?: Logger;
   /** Replaces the network layer (tests, proxies). */
   fetch?: FetchFunction;
-}
-
-/**
- * TGI sends `"id": ""` in completions and every stream chunk. Clients and the stack's stores key
- * completions by id, so an empty one is replaced: one fresh id per answer, kept across its chunks.
- */
-export function fillMissingIds<R>(result: R, prefix: string): R {
-  const id = `${prefix}-${randomUUID()}`;
-  const fill = (item: unknown): unknown => {
-    const record = item as { id?: unknown } | null;
-    return record && typeof record === 'object' && !record.id ? { ...record, id } : item;
-  };
-  if (result && typeof result === 'object' && Symbol.asyncIterator in result) {
-    const stream = result as AsyncIterable<unknown>;
-    return (async function* () {
-      for await (const chunk of stream) yield fill(chunk);
-    })() as R;
-  }
-  return fill(result) as R;
 }
 
 /**

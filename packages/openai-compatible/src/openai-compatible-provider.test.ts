@@ -10,21 +10,19 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion } from '@stack/inference-api';
-import { afterEach, describe, expect, it, vi } from 'vitest';
+import { describe, expect, it, vi } from 'vitest';
 import { createOpenAICompatibleProvider } from './openai-compatible-provider.js';
 import type { OpenAICompatibleSettings } from './openai-compatible-settings.js';
 import { embeddingFor } from './testing/fake-generation.js';
 import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from './testing/fake-openai-server.js';
 import { unusedPort } from './testing/unused-port.js';
+import { cleanupAfterEach } from '@stack/inference-api/testing';
 
 const llm = 'meta-llama/Llama-3.2-3B-Instruct';
 const embedder = 'nomic-ai/nomic-embed-text-v1.5';
 const fixture = (name: string) => fileURLToPath(new URL(`./__fixtures__/${name}`, import.meta.url));
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, settings: Partial<OpenAICompatibleSettings> = {}) {
   const server = await startFakeOpenAIServer(serverOptions);

@@ -1,7 +1,6 @@
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, sendVendorJson, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 import pageOne from './__fixtures__/anthropic-models-page-1.json' with { type: 'json' };
 import pageTwo from './__fixtures__/anthropic-models-page-2.json' with { type: 'json' };
-import { sendVendorJson, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 
 /**
  * Test support: Anthropic's API as this provider sees it. `GET /v1/models` is Anthropic's native

@@ -10,19 +10,16 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import recordedChat from './__fixtures__/anthropic-chat-completion.json' with { type: 'json' };
 import { startFakeAnthropic } from './anthropic-fake-server.js';
 import { sendVendorJson, startVendorFrontServer } from '@stack/openai-compatible/testing';
 import { anthropicConfigSchema, createAnthropicInferenceProvider, providerSpec } from './index.js';
 
 const key = 'sk-ant-api03-test-0123456789';
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(config: Record<string, unknown> = { api_key: key }, serverKey = key) {
   const fake = await startFakeAnthropic(serverKey, { streamChunks: 5 });

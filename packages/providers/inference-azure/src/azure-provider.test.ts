@@ -3,23 +3,19 @@ import {
   createRequestContext,
   InvalidRequestError,
   NotFoundError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
+import { describe, expect, it } from 'vitest';
 import { azureConfigSchema, azureRoute, providerSpec } from './index.js';
 import { azureKey, startAzureFake } from './testing/azure-fake.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'azure', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('azure');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(config: Record<string, unknown> = {}) {
   const fake = await startAzureFake({ streamChunks: 3 });

@@ -1,9 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { providerSpec } from './index.js';
 import { azureKey, startAzureFake } from './testing/azure-fake.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'azure', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('azure');
 
 for (const apiVersion of ['', '2024-10-21']) {
   describeInferenceProviderConformance({

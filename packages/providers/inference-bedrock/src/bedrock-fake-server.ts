@@ -1,5 +1,4 @@
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 
 /**
  * Test support: Bedrock Runtime's OpenAI-compatible endpoint under its real path layout

@@ -10,8 +10,8 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
+import { describe, expect, it } from 'vitest';
 import recordedChat from './__fixtures__/bedrock-chat-completion.json' with { type: 'json' };
 import expiredKey from './__fixtures__/bedrock-error-expired-key.json' with { type: 'json' };
 import { bedrockChatModel, startFakeBedrock } from './bedrock-fake-server.js';
@@ -19,10 +19,7 @@ import { sendVendorJson, startVendorFrontServer } from '@stack/openai-compatible
 import { bedrockConfigSchema, createBedrockInferenceProvider, providerSpec, type BedrockInferenceProvider } from './index.js';
 
 const key = 'ABSKQmVkcm9ja0FQSUtleS10ZXN0';
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(config: Record<string, unknown> = { api_key: key }, serverKey = key) {
   const fake = await startFakeBedrock(serverKey, { streamChunks: 5 });

@@ -3,27 +3,23 @@ import {
   createRequestContext,
   NotFoundError,
   RateLimitError,
-  silentLogger,
   UnsupportedError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
 import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/cerebras-models.json' with { type: 'json' };
 import { cerebrasBaseURL, cerebrasConfigSchema, providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'cerebras', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('cerebras');
 const key = 'csk-test0123456789abcdef';
 const chatModel = 'llama-3.3-70b';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, config: Record<string, unknown> = {}) {
   const server = await startFakeOpenAIServer({ flavor: 'openai', apiKey: key, models: [{ id: chatModel }, { id: 'llama3.1-8b' }], ...serverOptions });

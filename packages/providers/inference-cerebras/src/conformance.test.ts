@@ -1,9 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'cerebras', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('cerebras');
 const apiKey = 'csk-conformance0123456789';
 
 // Cerebras serves no embedding models, so the suite runs without one.

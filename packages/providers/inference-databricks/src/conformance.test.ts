@@ -1,11 +1,11 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, sendVendorJson, startVendorFrontServer } from '@stack/openai-compatible/testing';
 import servingEndpoints from './__fixtures__/databricks-serving-endpoints.json' with { type: 'json' };
 import { providerSpec } from './index.js';
-import { sendVendorJson, startVendorFrontServer } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'databricks', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('databricks');
 const token = 'dapi-conformance0123456789';
 
 describeInferenceProviderConformance({

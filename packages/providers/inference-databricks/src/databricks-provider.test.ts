@@ -5,28 +5,23 @@ import {
   InvalidRequestError,
   NotFoundError,
   RateLimitError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAIServer, type FakeOpenAIServerOptions, sendVendorJson, startVendorFrontServer, type VendorFrontRequest } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
 import servingEndpoints from './__fixtures__/databricks-serving-endpoints.json' with { type: 'json' };
 import { databricksConfigSchema, databricksWorkspaceURL, providerSpec } from './index.js';
-import { sendVendorJson, startVendorFrontServer, type VendorFrontRequest } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'databricks', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('databricks');
 const token = 'dapi0123456789abcdef0123456789abcdef';
 const chatModel = 'databricks-meta-llama-3-3-70b-instruct';
 const embeddingModel = 'databricks-gte-large-en';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 /** The workspace's REST API: the serving-endpoint listing, with Databricks' own error shape. */
 function answerWorkspaceAPI(request: VendorFrontRequest, response: ServerResponse): boolean {

@@ -3,19 +3,18 @@ import {
   createRequestContext,
   NotFoundError,
   RateLimitError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
 import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/fireworks-models.json' with { type: 'json' };
 import { fireworksConfigSchema, providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'fireworks', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('fireworks');
 const key = 'fw_3ZTestKey0123456789abcdef';
 const chatModel = 'accounts/fireworks/models/llama-v3p3-70b-instruct';
 const embeddingModel = 'nomic-ai/nomic-embed-text-v1.5';
@@ -24,10 +23,7 @@ const servedModels: FakeOpenAIServerOptions['models'] = [
   { id: embeddingModel, type: 'embedding', embeddingDimension: 768 },
 ];
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, config: Record<string, unknown> = {}) {
   const server = await startFakeOpenAIServer({ flavor: 'openai', apiKey: key, models: servedModels, ...serverOptions });

@@ -1,6 +1,5 @@
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 import recordedModels from './__fixtures__/gemini-models.json' with { type: 'json' };
-import { startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 
 /**
  * Test support: Gemini's OpenAI-compatible endpoint under its real path layout

@@ -9,19 +9,16 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import invalidKey from './__fixtures__/gemini-error-invalid-key.json' with { type: 'json' };
 import { startFakeGemini } from './gemini-fake-server.js';
 import { sendVendorJson, startVendorFrontServer } from '@stack/openai-compatible/testing';
 import { createGeminiInferenceProvider, geminiConfigSchema, providerSpec } from './index.js';
 
 const key = 'AIzaSyTest0123456789';
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(config: Record<string, unknown> = { api_key: key }, serverKey = key) {
   const fake = await startFakeGemini(serverKey, { streamChunks: 5 });

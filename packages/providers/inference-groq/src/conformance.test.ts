@@ -1,11 +1,11 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, startVendorFrontServer } from '@stack/openai-compatible/testing';
 import recordedModels from './__fixtures__/groq-models.json' with { type: 'json' };
 import { providerSpec } from './index.js';
-import { startVendorFrontServer } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'groq', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('groq');
 const apiKey = 'gsk_conformance0123456789';
 
 // Groq serves chat only, so the suite runs without completion and embedding models.

@@ -4,28 +4,23 @@ import {
   InvalidRequestError,
   NotFoundError,
   RateLimitError,
-  silentLogger,
   UnsupportedError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFrontServer } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/groq-models.json' with { type: 'json' };
 import { groqBaseURL, groqConfigSchema, providerSpec } from './index.js';
-import { startVendorFrontServer } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'groq', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('groq');
 const key = 'gsk_test0123456789abcdefABCDEF';
 const chatModel = 'llama-3.3-70b-versatile';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 /** The fake behind Groq's own path layout: `/openai/v1/...` on the front, `/v1/...` behind it. */
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, config: Record<string, unknown> = {}) {

@@ -3,15 +3,13 @@ import {
   createRequestContext,
   InvalidRequestError,
   NotFoundError,
-  silentLogger,
   UnsupportedError,
   UpstreamError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion } from '@stack/inference-api';
-import { collect as collectStream } from '@stack/inference-api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
+import { describe, expect, it } from 'vitest';
 import {
   createHFEndpointInferenceProvider,
   createHFServerlessInferenceProvider,
@@ -23,11 +21,9 @@ import {
   type HuggingFaceInferenceProvider,
 } from './index.js';
 import { hubToken, servedRepository, startHuggingFaceFake } from './testing/hugging-face-fake.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 const context = (partial: Partial<RequestContext> = {}) => createRequestContext(partial);
 const chat = (extra: Record<string, unknown> = {}) =>
@@ -65,7 +61,7 @@ describe('Hugging Face provider specs', () => {
   });
 
   it('fail at create without a repository or endpoint name', () => {
-    const deps = { providerId: 'hf', logger: silentLogger } as ProviderDependencies;
+    const deps = providerTestDependencies('hf');
     expect(() => serverlessProviderSpec.create(hfServerlessConfigSchema.parse({ huggingface_repo: '' }), deps)).toThrow(InvalidRequestError);
     expect(() => endpointProviderSpec.create(hfEndpointConfigSchema.parse({ endpoint_name: null }), deps)).toThrow(/endpoint_name/);
   });

@@ -1,9 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { tinyEmbeddingDimension, writeTinyModel } from './__fixtures__/tiny-gguf.js';
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'llama-cpp', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('llama-cpp');
 
 describeInferenceProviderConformance({
   name: 'inline::llama-cpp',

@@ -1,6 +1,6 @@
 import { homedir } from 'node:os';
 import { join } from 'node:path';
-import { createRequestContext, InvalidRequestError, NotFoundError, StackError, silentLogger, UnsupportedError, type ProviderDependencies } from '@stack/core';
+import { createRequestContext, InvalidRequestError, NotFoundError, StackError, UnsupportedError } from '@stack/core';
 import {
   chatCompletionChunkSchema,
   chatCompletionRequestSchema,
@@ -17,8 +17,9 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import { tinyEmbeddingDimension, writeTinyModel } from './__fixtures__/tiny-gguf.js';
 import { llamaCppConfigSchema, providerSpec, type LlamaCppProvider } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'llama-cpp', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('llama-cpp');
 
 let tiny: Awaited<ReturnType<typeof writeTinyModel>>;
 let provider: LlamaCppProvider;

@@ -1,10 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
-import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
-import { providerSpec } from './index.js';
-import { startVendorFront } from '@stack/openai-compatible/testing';
 
-const deps = { providerId: 'llama-openai-compat', logger: silentLogger } as ProviderDependencies;
+import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, startVendorFront } from '@stack/openai-compatible/testing';
+import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
+
+const deps = providerTestDependencies('llama-openai-compat');
 
 // Llama API offers chat only, so the suite runs without completion and embedding models.
 describeInferenceProviderConformance({

@@ -4,28 +4,23 @@ import {
   InvalidRequestError,
   NotFoundError,
   RateLimitError,
-  silentLogger,
   UnsupportedError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFront } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/llama-api-models.json' with { type: 'json' };
 import { llamaConfigSchema, providerSpec } from './index.js';
-import { startVendorFront } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const llm = 'Llama-4-Maverick-17B-128E-Instruct-FP8';
 const key = 'LLM|1234567890|test-key';
-const deps = { providerId: 'llama-openai-compat', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('llama-openai-compat');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 /** The OpenAI fake behind Llama API's layout: `/compat/v1/...` reaches the fake's `/v1/...`. */
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, config: Record<string, unknown> = {}) {

@@ -1,4 +1,4 @@
-import { createRequestContext, InvalidRequestError, NotFoundError, silentLogger, type ProviderDependencies } from '@stack/core';
+import { createRequestContext, InvalidRequestError, NotFoundError } from '@stack/core';
 import {
   embeddingsResponseSchema,
   rerankResponseSchema,
@@ -12,10 +12,11 @@ import { cosineSimilarity, decodeEmbeddingBase64 } from './embedding-math.js';
 import { createLocalEmbeddingsInferenceProvider, type LocalEmbeddingsProvider } from './local-embeddings-provider.js';
 import { loadUniversalSentenceEncoder, type SentenceEncoder } from './sentence-encoder.js';
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const embeddingModel = 'universal-sentence-encoder';
 const rerankModel = 'universal-sentence-encoder-rerank';
-const deps = { providerId: 'local-embeddings', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('local-embeddings');
 const context = () => createRequestContext();
 
 const cat = 'The cat sat on the mat';

@@ -5,15 +5,13 @@ import {
   InvalidRequestError,
   NotFoundError,
   RateLimitError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { FetchFunction } from '@stack/openai-compatible';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { startFakeOpenAIServer, type FakeOpenAIServerOptions, sendVendorJson, startVendorFrontServer, type VendorFrontRequest } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
 import hostedModels from './__fixtures__/nvidia-hosted-models.json' with { type: 'json' };
 import nimModels from './__fixtures__/nim-llm-models.json' with { type: 'json' };
 import {
@@ -24,18 +22,15 @@ import {
   withDefaultInputType,
   type NVIDIAInferenceProvider,
 } from './index.js';
-import { sendVendorJson, startVendorFrontServer, type VendorFrontRequest } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'nvidia', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('nvidia');
 const key = 'nvapi-test0123456789abcdef';
 const chatModel = 'meta/llama-3.3-70b-instruct';
 const embeddingModel = 'nvidia/nv-embedqa-e5-v5';
 const rerankModel = 'nvidia/llama-3.2-nv-rerankqa-1b-v2';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 /** NIM's ranking API: passages scored by shared words with the query, as raw logits, best first. */
 function answerRanking(request: VendorFrontRequest, response: ServerResponse): boolean {

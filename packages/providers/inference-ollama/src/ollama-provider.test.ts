@@ -1,22 +1,20 @@
-import { createRequestContext, NotFoundError, silentLogger, UpstreamError, type ProviderDependencies, type RequestContext } from '@stack/core';
+import { createRequestContext, NotFoundError, UpstreamError, type RequestContext } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer, unusedPort, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import llamaShow from './__fixtures__/show-llama3.2-3b.json' with { type: 'json' };
 import nomicShow from './__fixtures__/show-nomic-embed-text.json' with { type: 'json' };
 import { createOllamaInferenceProvider, ollamaConfigSchema, providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const llm = 'llama3.2:3b';
 const embedder = 'nomic-embed-text:latest';
-const deps = { providerId: 'ollama', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('ollama');
 const recordedShows = { [llm]: llamaShow, [embedder]: nomicShow };
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function createFromRunConfig(block: Record<string, unknown>): Promise<OpenAICompatibleProvider> {
   const provider = (await providerSpec.create(providerSpec.configSchema.parse(block), deps)) as OpenAICompatibleProvider;
@@ -36,7 +34,6 @@ const chat = (extra: Record<string, unknown> = {}) =>
   ({ model: llm, messages: [{ role: 'user', content: 'Why is the sky blue?' }], ...extra }) as ChatCompletionRequest;
 
 const collect = <T>(value: unknown): Promise<T[]> => collectStream(value as AsyncIterable<T>);
-
 
 describe('remote::ollama', () => {
   it('reads the reference config: url defaults to localhost:11434', () => {

@@ -3,26 +3,22 @@ import {
   createRequestContext,
   NotFoundError,
   RateLimitError,
-  silentLogger,
   UpstreamError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer, unusedPort, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/openai-models.json' with { type: 'json' };
 import { openaiConfigSchema, providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'openai', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('openai');
 const key = 'sk-proj-test-0123456789';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function createFromRunConfig(block: Record<string, unknown>): Promise<OpenAICompatibleProvider> {
   const provider = (await providerSpec.create(providerSpec.configSchema.parse(block), deps)) as OpenAICompatibleProvider;
@@ -42,7 +38,6 @@ const chat = (extra: Record<string, unknown> = {}) =>
   ({ model: 'gpt-4o-mini', messages: [{ role: 'user', content: 'Say hi' }], ...extra }) as ChatCompletionRequest;
 
 const collect = <T>(value: unknown): Promise<T[]> => collectStream(value as AsyncIterable<T>);
-
 
 describe('remote::openai', () => {
   it('reads the reference config; an empty key is no key', () => {

@@ -1,9 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { providerSpec } from './index.js';
 import { startLlamaStackFake } from './testing/llama-stack-fake.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'passthrough', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('passthrough');
 
 describeInferenceProviderConformance({
   name: 'remote::passthrough',

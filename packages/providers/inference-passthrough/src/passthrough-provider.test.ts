@@ -3,24 +3,20 @@ import {
   createRequestContext,
   InvalidRequestError,
   NotFoundError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
-import { collect as collectStream } from '@stack/inference-api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
+import { describe, expect, it } from 'vitest';
 import { passthroughConfigSchema, providerSpec, type PassthroughInferenceProvider } from './index.js';
 import { startLlamaStackFake, type LlamaStackFakeOptions } from './testing/llama-stack-fake.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const llm = 'ollama/llama3.2:3b';
 const embedder = 'sentence-transformers/nomic-ai/nomic-embed-text-v1.5';
-const deps = { providerId: 'passthrough', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('passthrough');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function create(block: Record<string, unknown>): Promise<PassthroughInferenceProvider> {
   const provider = await providerSpec.create(passthroughConfigSchema.parse(block), deps);

@@ -1,10 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
-import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
-import { providerSpec } from './index.js';
-import { startVendorFront } from '@stack/openai-compatible/testing';
 
-const deps = { providerId: 'runpod', logger: silentLogger } as ProviderDependencies;
+import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, startVendorFront } from '@stack/openai-compatible/testing';
+import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
+
+const deps = providerTestDependencies('runpod');
 const endpointPath = '/v2/vllm-conformance/openai/v1';
 
 describeInferenceProviderConformance({

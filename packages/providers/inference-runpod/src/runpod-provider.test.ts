@@ -3,29 +3,24 @@ import {
   createRequestContext,
   InvalidRequestError,
   NotFoundError,
-  silentLogger,
   UpstreamError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFront } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/runpod-models.json' with { type: 'json' };
 import { providerSpec, runpodConfigSchema } from './index.js';
-import { startVendorFront } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const llm = 'meta-llama/Llama-3.1-8B-Instruct';
 const endpointPath = '/v2/vllm-abc123xyz/openai/v1';
 const token = 'rpa_TESTTOKEN0123456789';
-const deps = { providerId: 'runpod', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('runpod');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function createFromRunConfig(block: Record<string, unknown>): Promise<OpenAICompatibleProvider> {
   const provider = (await providerSpec.create(providerSpec.configSchema.parse(block), deps)) as OpenAICompatibleProvider;

@@ -1,10 +1,11 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import recordedModels from './__fixtures__/sambanova-models.json' with { type: 'json' };
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'sambanova', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('sambanova');
 const apiKey = 'sn-conformance-0123456789';
 
 describeInferenceProviderConformance({

@@ -5,29 +5,25 @@ import {
   createRequestContext,
   NotFoundError,
   RateLimitError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
 import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/sambanova-models.json' with { type: 'json' };
 import { providerSpec, sambanovaConfigSchema } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'sambanova', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('sambanova');
 const key = 'sn-test-0123456789abcdef';
 const chatModel = 'Meta-Llama-3.3-70B-Instruct';
 const embeddingModel = 'E5-Mistral-7B-Instruct';
 /** The 8-byte PNG signature plus an IHDR chunk header: enough to stand for an image. */
 const pngBytes = Buffer.from('89504e470d0a1a0a0000000d49484452', 'hex');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, config: Record<string, unknown> = {}) {
   const server = await startFakeOpenAIServer({

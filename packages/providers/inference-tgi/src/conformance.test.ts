@@ -1,11 +1,11 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, startVendorFront } from '@stack/openai-compatible/testing';
 import recordedInfo from './__fixtures__/tgi-info.json' with { type: 'json' };
 import { providerSpec } from './index.js';
-import { startVendorFront } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'tgi', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('tgi');
 
 // TGI does not embed, so the suite runs without an embedding model.
 describeInferenceProviderConformance({

@@ -2,30 +2,25 @@ import {
   createRequestContext,
   InvalidRequestError,
   NotFoundError,
-  silentLogger,
   UnsupportedError,
   UpstreamError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
-import { startFakeOpenAIServer, unusedPort } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
+import { startFakeOpenAIServer, unusedPort, startVendorFront, type FrontDecision, type FrontRequest } from '@stack/openai-compatible/testing';
+import { describe, expect, it } from 'vitest';
 import recordedCompletion from './__fixtures__/tgi-chat-completion.json' with { type: 'json' };
 import recordedStream from './__fixtures__/tgi-chat-stream.json' with { type: 'json' };
 import recordedInfo from './__fixtures__/tgi-info.json' with { type: 'json' };
 import { providerSpec, tgiConfigSchema } from './index.js';
-import { startVendorFront, type FrontDecision, type FrontRequest } from '@stack/openai-compatible/testing';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const llm = recordedInfo.model_id;
-const deps = { providerId: 'tgi', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('tgi');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function createFromRunConfig(block: Record<string, unknown>): Promise<OpenAICompatibleProvider> {
   const provider = (await providerSpec.create(providerSpec.configSchema.parse(block), deps)) as OpenAICompatibleProvider;

@@ -1,10 +1,11 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import recordedModels from './__fixtures__/together-models.json' with { type: 'json' };
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'together', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('together');
 const apiKey = 'tgp_v1_conformance0123456789';
 
 describeInferenceProviderConformance({

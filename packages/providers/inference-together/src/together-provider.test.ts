@@ -4,19 +4,18 @@ import {
   InvalidRequestError,
   NotFoundError,
   RateLimitError,
-  silentLogger,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
 import type { FetchFunction, OpenAICompatibleProvider } from '@stack/openai-compatible';
 import { startFakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import recordedModels from './__fixtures__/together-models.json' with { type: 'json' };
 import { createTogetherInferenceProvider, providerSpec, togetherConfigSchema } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'together', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('together');
 const key = 'tgp_v1_test0123456789abcdef';
 const chatModel = 'meta-llama/Llama-3.3-70B-Instruct-Turbo';
 const servedModels: FakeOpenAIServerOptions['models'] = [
@@ -25,10 +24,7 @@ const servedModels: FakeOpenAIServerOptions['models'] = [
   { id: 'togethercomputer/m2-bert-80M-8k-retrieval', type: 'embedding', embeddingDimension: 768 },
 ];
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(serverOptions: FakeOpenAIServerOptions = {}, config: Record<string, unknown> = {}, fetch?: FetchFunction) {
   const server = await startFakeOpenAIServer({ flavor: 'openai', apiKey: key, models: servedModels, modelsResponse: recordedModels, ...serverOptions });

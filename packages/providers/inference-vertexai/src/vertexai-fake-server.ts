@@ -2,10 +2,9 @@ import { createPublicKey, createVerify, generateKeyPairSync } from 'node:crypto'
 import { mkdtemp, rm, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, sendVendorJson, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 import tokenResponse from './__fixtures__/google-token-response.json' with { type: 'json' };
 import invalidGrant from './__fixtures__/google-token-error-invalid-grant.json' with { type: 'json' };
-import { sendVendorJson, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 
 /**
  * Test support: Vertex AI's OpenAI-compatible endpoint under its real path layout

@@ -10,8 +10,8 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
+import { describe, expect, it } from 'vitest';
 import permissionDenied from './__fixtures__/vertexai-error-permission-denied.json' with { type: 'json' };
 import { startFakeVertexAI, vertexAccessToken } from './vertexai-fake-server.js';
 import { sendVendorJson, startVendorFrontServer } from '@stack/openai-compatible/testing';
@@ -26,10 +26,7 @@ import {
   type VertexAIProviderOptions,
 } from './index.js';
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(config: Record<string, unknown> = { project: 'acme-prod' }, options: (fake: Awaited<ReturnType<typeof startFakeVertexAI>>) => VertexAIProviderOptions = (fake) => ({ env: { GOOGLE_APPLICATION_CREDENTIALS: fake.serviceAccountFile } })) {
   const fake = await startFakeVertexAI({ streamChunks: 5 });

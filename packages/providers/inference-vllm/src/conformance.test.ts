@@ -1,9 +1,10 @@
-import { silentLogger, type ProviderDependencies } from '@stack/core';
+
 import { describeInferenceProviderConformance } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
-const deps = { providerId: 'vllm', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('vllm');
 
 describeInferenceProviderConformance({
   name: 'remote::vllm',

@@ -3,26 +3,22 @@ import {
   createRequestContext,
   InvalidRequestError,
   NotFoundError,
-  silentLogger,
   UpstreamError,
-  type ProviderDependencies,
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, Completion, EmbeddingsResponse } from '@stack/inference-api';
 import type { OpenAICompatibleProvider } from '@stack/openai-compatible';
-import { collect as collectStream } from '@stack/inference-api/testing';
+import { collect as collectStream, cleanupAfterEach } from '@stack/inference-api/testing';
 import { startFakeOpenAIServer, unusedPort, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import aliasedModels from './__fixtures__/vllm-models-aliased.json' with { type: 'json' };
 import { providerSpec } from './index.js';
+import { providerTestDependencies } from '@stack/core/testing';
 
 const llm = 'meta-llama/Llama-3.2-3B-Instruct';
-const deps = { providerId: 'vllm', logger: silentLogger } as ProviderDependencies;
+const deps = providerTestDependencies('vllm');
 
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 /** Parses a run-config block the way it looks after `${env.X:=…}` substitution, then creates. */
 async function createFromRunConfig(block: Record<string, unknown>): Promise<OpenAICompatibleProvider> {

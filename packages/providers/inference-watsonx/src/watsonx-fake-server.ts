@@ -1,8 +1,7 @@
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, sendVendorJson, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 import modelSpecs from './__fixtures__/watsonx-foundation-model-specs.json' with { type: 'json' };
 import recordedModels from './__fixtures__/watsonx-models.json' with { type: 'json' };
 import unknownKey from './__fixtures__/ibm-iam-error-unknown-key.json' with { type: 'json' };
-import { sendVendorJson, startVendorFrontServer, type VendorFrontServer } from '@stack/openai-compatible/testing';
 
 /**
  * Test support: IBM Cloud IAM (`POST /identity/token`) and watsonx.ai's OpenAI-compatible

@@ -10,8 +10,8 @@ import {
   type RequestContext,
 } from '@stack/core';
 import type { ChatCompletion, ChatCompletionChunk, ChatCompletionRequest, EmbeddingsResponse } from '@stack/inference-api';
-import { collect } from '@stack/inference-api/testing';
-import { afterEach, describe, expect, it } from 'vitest';
+import { collect, cleanupAfterEach } from '@stack/inference-api/testing';
+import { describe, expect, it } from 'vitest';
 import recordedChat from './__fixtures__/watsonx-chat-completion.json' with { type: 'json' };
 import modelNotSupported from './__fixtures__/watsonx-error-model-not-supported.json' with { type: 'json' };
 import { iamToken, startFakeWatsonx } from './watsonx-fake-server.js';
@@ -26,10 +26,7 @@ import {
 
 const key = 'ibmcloud-api-key-test-0123456789';
 const project = '1461945d-7925-4b82-b90b-ecd907a98d77';
-const cleanups: Array<() => Promise<unknown>> = [];
-afterEach(async () => {
-  for (const cleanup of cleanups.splice(0).reverse()) await cleanup();
-});
+const cleanups = cleanupAfterEach();
 
 async function setup(config: Record<string, unknown> = { api_key: key, project_id: project }) {
   const fake = await startFakeWatsonx(key, { streamChunks: 5 });

@@ -4,3 +4,4 @@ export {
   type InferenceConformanceOptions,
 } from './inference-conformance.js';
 export { collect } from './async-iteration.js';
+export { cleanupAfterEach } from './cleanups.js';

@@ -1,6 +1,5 @@
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFront, type VendorFront } from '@stack/openai-compatible/testing';
 import azureModels from '../__fixtures__/azure-models.json' with { type: 'json' };
-import { startVendorFront, type VendorFront } from '@stack/openai-compatible/testing';
 
 export const azureKey = '0123456789abcdef0123456789abcdef';
 

@@ -1,8 +1,7 @@
-import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions } from '@stack/openai-compatible/testing';
+import { startFakeOpenAIServer, type FakeOpenAIServer, type FakeOpenAIServerOptions, startVendorFront, type FrontDecision, type FrontRequest, type VendorFront } from '@stack/openai-compatible/testing';
 import endpointDescription from '../__fixtures__/inference-endpoint.json' with { type: 'json' };
 import whoami from '../__fixtures__/whoami.json' with { type: 'json' };
 import type { HuggingFaceURLs } from '../huggingface-hub.js';
-import { startVendorFront, type FrontDecision, type FrontRequest, type VendorFront } from '@stack/openai-compatible/testing';
 
 export const hubToken = 'hf_TestTokenAbCdEfGh0123456789';
 export const servedRepository = endpointDescription.model.repository;

@@ -15,7 +15,8 @@ export type StackErrorKind =
   | 'permission_denied'
   | 'rate_limit'
   | 'upstream'
-  | 'unsupported';
+  | 'unsupported'
+  | 'request_too_large';
 
 export interface StackErrorOptions {
   cause?: unknown;
@@ -109,6 +110,13 @@ export class UnsupportedError extends StackError {
   readonly kind = 'unsupported' as const;
 }
 
+/** The request (an upload, a body) is larger than the server accepts: HTTP 413. */
+export class RequestTooLargeError extends StackError {
+  static override readonly errorKind = 'request_too_large' as const;
+  override readonly name = 'RequestTooLargeError';
+  readonly kind = 'request_too_large' as const;
+}
+
 /** The OpenAI error envelope, which the `openai` client parses. */
 export interface ErrorEnvelope {
   error: { message: string; type: string; code: string | null; param: string | null };
@@ -123,6 +131,7 @@ const envelopeTypes: Record<StackErrorKind, string> = {
   rate_limit: 'rate_limit_error',
   upstream: 'upstream_error',
   unsupported: 'invalid_request_error',
+  request_too_large: 'invalid_request_error',
 };
 
 /** Builds the envelope for an error; anything that is not a StackError is reported generically. */

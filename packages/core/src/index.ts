@@ -1,4 +1,5 @@
 export * from './apis.js';
+export * from './content.js';
 export * from './context.js';
 export * from './errors.js';
 export * from './ids.js';

@@ -34,10 +34,18 @@ export interface RouteDefinition<Impl = any> {
   pathParams?: AnySchema;
   query?: AnySchema;
   body?: AnySchema;
+  /**
+   * How the body arrives: JSON (default), or a multipart form with one file part named
+   * `fileField`; then `body` validates the other fields and the handler receives a
+   * `MultipartBody` (see `content.ts`).
+   */
+  multipart?: { fileField: string };
   /** Schema of the JSON answer. */
   response?: AnySchema;
   /** Schema of one server-sent event when the operation streams. */
   streamEvent?: AnySchema;
+  /** The answer is raw bytes (`BinaryContent`) of this media type rather than JSON. */
+  binaryResponse?: string;
   /** HTTP status of a success (default 200). */
   successStatus?: number;
   /** Calls the implementation. A returned async iterable is sent as server-sent events. */

@@ -2,6 +2,8 @@ import {
   InvalidRequestError,
   NotFoundError,
   encodeSseData,
+  isBinaryContent,
+  type BinaryContent,
   encodeSseError,
   isAsyncIterable,
   openaiAliasOf,
@@ -10,18 +12,24 @@ import {
   type RequestContext,
 } from '@stack/core';
 import { STACK_VERSION, type RouteBinding, type Stack } from '@stack/stack';
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
 import express, { type ErrorRequestHandler, type Express, type Request, type RequestHandler, type Response } from 'express';
 import { httpStatusOf } from './error-status.js';
 import { createOpenApiDocument } from './openapi.js';
+import { readMultipart } from './multipart.js';
 import { parseRequestPart } from './validation.js';
 
 export interface AppOptions {
   /** Largest JSON body accepted (default `20mb`). */
   bodyLimit?: string;
+  /** Largest file accepted by multipart uploads, in bytes (default 512 MiB, as OpenAI's). */
+  maxUploadBytes?: number;
   logger?: Logger;
 }
 
 const PROVIDER_DATA_HEADER = 'x-llamastack-provider-data';
+const DEFAULT_MAX_UPLOAD_BYTES = 512 * 1024 * 1024;
 
 /**
  * An express app serving every route of the stack. Routes come from the API route tables:
@@ -43,7 +51,7 @@ export function createApp(stack: Stack, options: AppOptions = {}): Express {
   });
 
   for (const binding of stack.routes) {
-    const handler = createHandler(binding, logger);
+    const handler = createHandler(binding, logger, options.maxUploadBytes ?? DEFAULT_MAX_UPLOAD_BYTES);
     const method = binding.definition.method.toLowerCase() as 'get' | 'post' | 'delete' | 'put' | 'patch';
     app[method](toExpressPath(binding.definition.path, binding.definition.greedyPathParam), handler);
     if (binding.definition.openaiCompatible) {
@@ -58,7 +66,7 @@ export function createApp(stack: Stack, options: AppOptions = {}): Express {
   return app;
 }
 
-function createHandler(binding: RouteBinding, logger: Logger): RequestHandler {
+function createHandler(binding: RouteBinding, logger: Logger, maxUploadBytes: number): RequestHandler {
   const { definition, impl } = binding;
   return async (request, response, next) => {
     const controller = new AbortController();
@@ -71,13 +79,17 @@ function createHandler(binding: RouteBinding, logger: Logger): RequestHandler {
         signal: controller.signal,
         providerData: readProviderData(request),
       };
-      const input = {
-        path: definition.pathParams ? parseRequestPart(definition.pathParams, readPathParams(request), 'path') : {},
-        query: definition.query ? parseRequestPart(definition.query, request.query ?? {}, 'query') : {},
-        body: definition.body ? parseRequestPart(definition.body, request.body ?? {}, 'body') : undefined,
-      };
-      const result = await definition.handler(impl, input, context);
-      if (isAsyncIterable(result)) {
+      const path = definition.pathParams ? parseRequestPart(definition.pathParams, readPathParams(request), 'path') : {};
+      const query = definition.query ? parseRequestPart(definition.query, request.query ?? {}, 'query') : {};
+      const body = definition.multipart
+        ? await readMultipart(request, { fileField: definition.multipart.fileField, fieldsSchema: definition.body, maxFileBytes: maxUploadBytes })
+        : definition.body
+          ? parseRequestPart(definition.body, request.body ?? {}, 'body')
+          : undefined;
+      const result = await definition.handler(impl, { path, query, body }, context);
+      if (isBinaryContent(result)) {
+        await writeBinary(response, result, definition.successStatus ?? 200);
+      } else if (isAsyncIterable(result)) {
         await writeEventStream(response, result, controller.signal, logger);
       } else if (result === undefined) {
         response.status(definition.successStatus ?? 200).end();
@@ -132,6 +144,14 @@ async function writeEventStream(response: Response, stream: AsyncIterable<unknow
   } finally {
     response.end();
   }
+}
+
+async function writeBinary(response: Response, content: BinaryContent, status: number): Promise<void> {
+  response.status(status);
+  response.setHeader('Content-Type', content.contentType);
+  if (content.bytes !== undefined) response.setHeader('Content-Length', String(content.bytes));
+  if (content.filename) response.setHeader('Content-Disposition', `attachment; filename="${content.filename.replace(/["\\\r\n]/g, '_')}"`);
+  await pipeline(Readable.from(content.stream, { objectMode: false }), response);
 }
 
 function createErrorHandler(logger: Logger): ErrorRequestHandler {

@@ -9,6 +9,7 @@ const statusByKind: Record<StackErrorKind, number> = {
   rate_limit: 429,
   upstream: 502,
   unsupported: 400,
+  request_too_large: 413,
 };
 
 /** The HTTP status for an error thrown by an API or provider; anything unknown is a 500. */

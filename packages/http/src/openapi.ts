@@ -23,6 +23,7 @@ export function createOpenApiDocument(routes: readonly RouteDefinition[], versio
       }
     }
     const content: Record<string, unknown> = {};
+    if (route.binaryResponse) content[route.binaryResponse] = { schema: { type: 'string', format: 'binary' } };
     if (route.response) content['application/json'] = { schema: toSchema(route.response, 'output') };
     if (route.streamEvent) content['text/event-stream'] = { schema: toSchema(route.streamEvent, 'output') };
     const operation: Record<string, unknown> = {
@@ -39,7 +40,17 @@ export function createOpenApiDocument(routes: readonly RouteDefinition[], versio
         default: { $ref: '#/components/responses/Error' },
       },
     };
-    if (route.body) operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
+    if (route.multipart) {
+      const fields = route.body ? toSchema(route.body, 'input') : { type: 'object', properties: {} };
+      const schema = {
+        ...fields,
+        properties: { [route.multipart.fileField]: { type: 'string', format: 'binary' }, ...((fields.properties as JsonSchema | undefined) ?? {}) },
+        required: [route.multipart.fileField, ...((fields.required as string[] | undefined) ?? [])],
+      };
+      operation.requestBody = { required: true, content: { 'multipart/form-data': { schema } } };
+    } else if (route.body) {
+      operation.requestBody = { required: true, content: { 'application/json': { schema: toSchema(route.body, 'input') } } };
+    }
     (paths[route.path] ??= {})[route.method.toLowerCase()] = operation;
   }
   const errorResponse = (description: string) => ({

@@ -21,15 +21,21 @@ import {
   type StorageConfigInput,
   type StorageManager,
 } from '@stack/core';
+import { filesRoutes, type FilesProvider } from '@stack/files-api';
 import { inferenceRoutes, type InferenceApi, type InferenceProvider } from '@stack/inference-api';
 import { inspectRoutes, type InspectApi } from '@stack/inspect-api';
 import { modelsRoutes, type ModelsApi } from '@stack/models-api';
 import { providersRoutes, type ProvidersApi } from '@stack/providers-api';
+import { toolGroupsRoutes, toolRuntimeRoutes, type ToolRuntimeProvider } from '@stack/tool-runtime-api';
+import { vectorIoRoutes, type VectorIoProvider } from '@stack/vector-io-api';
 import packageJson from '../package.json' with { type: 'json' };
 import { InspectService, ProvidersService } from './builtin-services.js';
 import { InferenceRouter } from './inference-router.js';
 import { InferenceStore } from './inference-store.js';
+import { FilesRouter } from './files-router.js';
 import { ModelsService } from './models-service.js';
+import { ToolsRouter } from './tools-router.js';
+import { VectorIoRouter, type VectorStoresSettings } from './vector-io-router.js';
 
 /** A provider to include: its package's `providerSpec`, the id to serve it under, its config. */
 export interface ProviderSetup {
@@ -48,8 +54,16 @@ export interface StackOptions {
    * in an in-memory SQLite database: fine in process, not shared between servers.
    */
   storage?: StorageConfigInput;
-  /** Models to register at startup, as `registered_resources.models` of a run config. */
-  registeredResources?: { models?: ModelInput[] };
+  /** Resources to register at startup, as `registered_resources` of a run config. */
+  registeredResources?: {
+    models?: ModelInput[];
+    /** `{toolgroup_id, provider_id, args?, mcp_endpoint?}` entries. */
+    tool_groups?: Record<string, unknown>[];
+    /** `{vector_store_id, provider_id?, embedding_model?, embedding_dimension?, vector_store_name?}` entries. */
+    vector_stores?: Record<string, unknown>[];
+  };
+  /** Defaults for new vector stores, as the run config's `vector_stores:` section. */
+  vectorStores?: VectorStoresSettings;
   /** APIs to serve even without providers (as a run config's `apis:` list). */
   apis?: readonly string[];
   /** Relative SQLite paths resolve against this directory. */
@@ -97,6 +111,10 @@ const routeTables: Partial<Record<ApiName, readonly RouteDefinition[]>> = {
   models: modelsRoutes,
   inspect: inspectRoutes,
   providers: providersRoutes,
+  files: filesRoutes,
+  vector_io: vectorIoRoutes,
+  tool_runtime: toolRuntimeRoutes,
+  tool_groups: toolGroupsRoutes,
 };
 
 interface RouterContext {
@@ -104,6 +122,7 @@ interface RouterContext {
   logger: Logger;
   storage: StorageManager;
   inferenceStore?: InferenceStore;
+  vectorStores: VectorStoresSettings;
 }
 
 /**
@@ -118,7 +137,23 @@ const routerFactories: Partial<Record<ApiName, (providers: readonly ResolvedProv
       inferenceStore,
       logger.child('inference'),
     ),
+  files: (providers) => new FilesRouter(new Map(providers.map((provider) => [provider.providerId, provider.instance as FilesProvider]))),
+  vector_io: (providers, { registry, vectorStores, logger }) =>
+    new VectorIoRouter(
+      registry,
+      new Map(providers.map((provider) => [provider.providerId, provider.instance as VectorIoProvider])),
+      vectorStores,
+      logger.child('vector_io'),
+    ),
+  tool_runtime: (providers, { registry }) =>
+    new ToolsRouter(
+      registry,
+      new Map(providers.map((provider) => [provider.providerId, { providerType: provider.providerType, instance: provider.instance as ToolRuntimeProvider }])),
+    ),
 };
+
+/** APIs served by the implementation of another: tool groups live with the tool runtime. */
+const COMPANION_APIS: Partial<Record<ApiName, ApiName>> = { tool_groups: 'tool_runtime' };
 
 /** APIs whose implementation is the stack's own and which every stack serves. */
 const BUILTIN_APIS: readonly ApiName[] = ['models', 'inspect', 'providers'];
@@ -157,7 +192,7 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
       const store = inferenceStore;
       closers.push(() => store.close());
     }
-    const routerContext: RouterContext = { registry, logger, storage, inferenceStore };
+    const routerContext: RouterContext = { registry, logger, storage, inferenceStore, vectorStores: options.vectorStores ?? {} };
 
     const entries: ProviderEntry[] = [];
     for (const [api, setups] of Object.entries(options.providers ?? {})) {
@@ -185,9 +220,16 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     // Inference is always served, so a stack without providers answers with advice, not 404s.
     const servedApis = new Set<ApiName>([...apis.keys(), 'inference', ...BUILTIN_APIS]);
     for (const name of options.apis ?? []) if (isApiName(name) && routeTables[name]) servedApis.add(name);
+    for (const [companion, host] of Object.entries(COMPANION_APIS) as Array<[ApiName, ApiName]>) {
+      if (servedApis.has(companion)) servedApis.add(host);
+      if (servedApis.has(host)) servedApis.add(companion);
+    }
     for (const api of servedApis) {
       const createRouter = routerFactories[api];
       if (!apis.has(api) && createRouter) apis.set(api, createRouter([], routerContext));
+    }
+    for (const [companion, host] of Object.entries(COMPANION_APIS) as Array<[ApiName, ApiName]>) {
+      if (apis.has(host)) apis.set(companion, apis.get(host));
     }
     const inferenceProviders = new Map(
       resolved.providers
@@ -203,14 +245,27 @@ export async function createStack(options: StackOptions = {}): Promise<Stack> {
     for (const api of servedApis) {
       const table = routeTables[api];
       if (!table) continue;
+      const servingApi = COMPANION_APIS[api] ?? api;
       const providerTypes = BUILTIN_APIS.includes(api)
         ? ['builtin']
-        : resolved.providers.filter((provider) => provider.api === api).map((provider) => provider.providerType);
+        : resolved.providers.filter((provider) => provider.api === servingApi).map((provider) => provider.providerType);
       for (const definition of table) routes.push({ definition, impl: apis.get(api), providerTypes });
     }
 
     await modelsService.registerConfiguredModels(options.registeredResources?.models ?? []);
     if (!options.skipModelDiscovery) await modelsService.refresh();
+    const toolGroups = options.registeredResources?.tool_groups ?? [];
+    if (toolGroups.length > 0) {
+      const tools = apis.get('tool_runtime');
+      if (!(tools instanceof ToolsRouter)) throw new ConfigurationError('registered_resources.tool_groups is set, but there is no tool_runtime provider.');
+      await tools.registerConfiguredGroups(toolGroups);
+    }
+    const configuredStores = options.registeredResources?.vector_stores ?? [];
+    if (configuredStores.length > 0) {
+      const vectorIo = apis.get('vector_io');
+      if (!(vectorIo instanceof VectorIoRouter)) throw new ConfigurationError('registered_resources.vector_stores is set, but there is no vector_io provider.');
+      await vectorIo.registerConfiguredStores(configuredStores);
+    }
 
     const refreshing = resolved.providers
       .filter((provider) => provider.api === 'inference' && (provider.config as { refresh_models?: unknown })?.refresh_models === true)
@@ -278,7 +333,12 @@ export async function createStackFromRunConfig(config: RunConfig, options: RunCo
   return createStack({
     providers,
     storage: config.storage,
-    registeredResources: { models: config.registered_resources.models ?? [] },
+    registeredResources: {
+      models: config.registered_resources.models ?? [],
+      tool_groups: config.registered_resources.tool_groups ?? [],
+      vector_stores: [...(config.registered_resources.vector_stores ?? []), ...(config.registered_resources.vector_dbs ?? [])],
+    },
+    vectorStores: (config as { vector_stores?: VectorStoresSettings }).vector_stores ?? undefined,
     apis: config.apis,
     baseDir: options.baseDir,
     logger: options.logger ?? createConsoleLogger(),

@@ -1,0 +1,3 @@
+export * from './schemas.js';
+export * from './tool-runtime-api.js';
+export * from './routes.js';

@@ -1,0 +1,1 @@
+export { describeVectorIndexBackendConformance, type VectorIndexBackendConformanceOptions } from './backend-conformance.js';

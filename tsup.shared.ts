@@ -12,5 +12,7 @@ export function packageBuild(entry: Record<string, string> | string[] = ['src/in
     platform: 'node',
     splitting: false,
     treeshake: true,
+    // Keep `node:` specifiers: bare `stream` can resolve to an npm package of that name.
+    removeNodeProtocol: false,
   };
 }

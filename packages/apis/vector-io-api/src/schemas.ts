@@ -288,17 +288,17 @@ export const interleavedContentSchema = z.union([z.string(), interleavedContentI
 export type InterleavedContent = z.output<typeof interleavedContentSchema>;
 
 export const chunkMetadataSchema = z.looseObject({
-  chunk_id: z.string().optional(),
-  document_id: z.string().optional(),
-  source: z.string().optional(),
-  created_timestamp: z.number().int().optional(),
-  updated_timestamp: z.number().int().optional(),
-  chunk_window: z.string().optional(),
-  chunk_tokenizer: z.string().optional(),
-  chunk_embedding_model: z.string().optional(),
-  chunk_embedding_dimension: z.number().int().optional(),
-  content_token_count: z.number().int().optional(),
-  metadata_token_count: z.number().int().optional(),
+  chunk_id: z.string().nullish(),
+  document_id: z.string().nullish(),
+  source: z.string().nullish(),
+  created_timestamp: z.number().int().nullish(),
+  updated_timestamp: z.number().int().nullish(),
+  chunk_window: z.string().nullish(),
+  chunk_tokenizer: z.string().nullish(),
+  chunk_embedding_model: z.string().nullish(),
+  chunk_embedding_dimension: z.number().int().nullish(),
+  content_token_count: z.number().int().nullish(),
+  metadata_token_count: z.number().int().nullish(),
 });
 export type ChunkMetadata = z.output<typeof chunkMetadataSchema>;
 
@@ -306,15 +306,18 @@ export const chunkSchema = z.object({
   content: interleavedContentSchema,
   chunk_id: z.string().min(1),
   metadata: z.record(z.string(), jsonValue).default({}),
-  embedding: z.array(z.number()).optional(),
-  chunk_metadata: chunkMetadataSchema.optional(),
+  embedding: z.array(z.number()).nullish(),
+  chunk_metadata: chunkMetadataSchema.nullish(),
+  /** Sent by llama-stack-client: the model and dimension of a supplied `embedding`. */
+  embedding_model: z.string().nullish(),
+  embedding_dimension: z.number().int().nullish(),
 });
 export type Chunk = z.output<typeof chunkSchema>;
 
 export const insertChunksRequestSchema = z.object({
   vector_store_id: z.string().min(1),
   chunks: z.array(chunkSchema).min(1),
-  ttl_seconds: z.number().int().positive().optional(),
+  ttl_seconds: z.number().int().positive().nullish(),
 });
 export type InsertChunksRequest = z.output<typeof insertChunksRequestSchema>;
 
@@ -329,7 +332,7 @@ export const queryChunksParamsSchema = z.looseObject({
 export const queryChunksRequestSchema = z.object({
   vector_store_id: z.string().min(1),
   query: interleavedContentSchema,
-  params: queryChunksParamsSchema.optional(),
+  params: queryChunksParamsSchema.nullish(),
 });
 export type QueryChunksRequest = z.output<typeof queryChunksRequestSchema>;
 

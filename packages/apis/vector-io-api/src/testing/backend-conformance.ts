@@ -393,8 +393,10 @@ export function describeVectorIndexBackendConformance(options: VectorIndexBacken
         expect(near[0]?.chunkId).toBe('f00');
         const moved = await backend.query(id, { mode: 'keyword', text: 'document', k: 100, filters: { type: 'eq', key: 'category', value: 'moved' } });
         expect(new Set(ids(moved))).toEqual(new Set(corpus.filter((item) => item.fileId === 'file-1').map((item) => item.chunkId)));
-        await backend.upsertChunks(id, [chunk('after', 'written after restart', axis(7))]);
-        expect(ids(await backend.query(id, { mode: 'vector', embedding: axis(7), k: 1 }))).toEqual(['after']);
+        // A direction no corpus chunk has, so the new chunk is the only exact match.
+        const fresh = axis(3, 0.9, 6);
+        await backend.upsertChunks(id, [chunk('after', 'written after restart', fresh)]);
+        expect(ids(await backend.query(id, { mode: 'vector', embedding: fresh, k: 1 }))).toEqual(['after']);
       });
     }
   });

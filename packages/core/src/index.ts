@@ -14,3 +14,4 @@ export * from './registry.js';
 export * from './resolver.js';
 export * from './distribution.js';
 export * from './write-queue.js';
+export * from './keyed-mutex.js';

@@ -2,23 +2,12 @@ import { Tiktoken } from 'js-tiktoken/lite';
 import cl100kBase from 'js-tiktoken/ranks/cl100k_base';
 import { describe, expect, it } from 'vitest';
 import { BytePairEncoder } from './bpe.js';
+import { seededRandom } from '@stack/core/testing';
 
 // js-tiktoken's own encoder is the reference: ours must produce exactly its tokens.
 const reference = new Tiktoken(cl100kBase);
 const encoder = new BytePairEncoder(cl100kBase);
 const referenceEncode = (text: string): number[] => reference.encode(text, [], []);
-
-/** A deterministic pseudo-random generator (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 const fragments = [
   'the', ' quick', ' brown', 'Fox', "'s", "'LL", ' ', '  ', '\n', '\r\n', '\t', '\n\n  ', '12345', '3.14', '!!', '?', '...', ' —',
@@ -44,7 +33,7 @@ describe('BytePairEncoder', () => {
   });
 
   it('matches js-tiktoken on random mixtures, including long pieces', () => {
-    const next = random(42);
+    const next = seededRandom(42);
     for (let round = 0; round < 300; round++) {
       const count = 1 + Math.floor(next() * 40);
       let text = '';

@@ -1,10 +1,9 @@
 import { createHash } from 'node:crypto';
-import { createRequestContext, RateLimitError, readAllBytes, StackError, type Logger, type Principal, type RequestContext } from '@stack/core';
+import { createRequestContext, RateLimitError, readAllBytes, StackError, type Logger, type Principal, type RequestContext, type KeyedMutex } from '@stack/core';
 import { chunkText, DocumentExtractionError, extractText, TOKENIZER_NAME, type TextChunk } from '@stack/document-processing';
 import type { FilesApi } from '@stack/files-api';
 import type { IndexedChunk, VectorIndexBackend, VectorStoreFileLastError } from '@stack/vector-io-api';
 import { untilAborted, type Embedder } from './embedder.js';
-import type { KeyedMutex } from './keyed-mutex.js';
 import type { StoredVectorStore, StoredVectorStoreFile, VectorStoreRecords } from './records.js';
 
 /** One file to ingest. `user` is the caller who attached it (kept in memory only), for the files API. */

@@ -6,8 +6,7 @@ import {
   nowSeconds,
   type KVStore,
   type Logger,
-  type RequestContext,
-} from '@stack/core';
+  type RequestContext, KeyedMutex } from '@stack/core';
 import type { FilesApi } from '@stack/files-api';
 import type { InferenceApi } from '@stack/inference-api';
 import {
@@ -48,7 +47,6 @@ import {
 } from '@stack/vector-io-api';
 import { Embedder } from './embedder.js';
 import { fileLockKey, ingestFile, jobKey, type IngestionDeps, type IngestionJob } from './ingestion.js';
-import { KeyedMutex } from './keyed-mutex.js';
 import { paginate } from './list-pages.js';
 import { batchObject, expiresAt, fileObject, isExpired, storeObject } from './objects.js';
 import { modelRewrite, ruleBasedRewrite } from './query-rewrite.js';

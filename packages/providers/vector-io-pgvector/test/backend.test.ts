@@ -1,5 +1,5 @@
 import { InvalidRequestError, silentLogger, UpstreamError, type Logger } from '@stack/core';
-import { postgresTestConfig, postgresTestsEnabled } from '@stack/core/testing';
+import { postgresTestConfig, postgresTestsEnabled, seededRandom } from '@stack/core/testing';
 import { cosineSimilarity, matchesFilter, type AttributeFilter, type IndexedChunk } from '@stack/vector-io-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgvectorBackend, IVFFLAT_ROWS_PER_LIST, pgvectorTableNames, type PgvectorIndexBackend } from '../src/backend.js';
@@ -8,20 +8,8 @@ import { dropTablesWithPrefix, testBackendConfig, testClient, testTablePrefix } 
 
 const enabled = await postgresTestsEnabled('@stack/vector-io-pgvector backend');
 
-/** A seeded generator, so corpora are the same on every run. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 function randomCorpus(count: number, dimension: number, seed: number): IndexedChunk[] {
-  const next = random(seed);
+  const next = seededRandom(seed);
   return Array.from({ length: count }, (_, index) => ({
     chunkId: `r${String(index).padStart(4, '0')}`,
     text: `random chunk ${index} ${index % 10 === 0 ? 'rare' : 'usual'}`,

@@ -1,4 +1,4 @@
-import { postgresTestsEnabled } from '@stack/core/testing';
+import { postgresTestsEnabled, seededRandom } from '@stack/core/testing';
 import { matchesFilter, type AttributeFilter, type Attributes, type IndexedChunk, type VectorIndexBackend } from '@stack/vector-io-api';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createPgvectorBackend } from '../src/backend.js';
@@ -11,20 +11,8 @@ import { dropTablesWithPrefix, testBackendConfig, testTablePrefix } from './supp
 
 const enabled = await postgresTestsEnabled('@stack/vector-io-pgvector filters');
 
-/** mulberry32: a small seeded generator. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
-
 const SEED = 20250601;
-const next = random(SEED);
+const next = seededRandom(SEED);
 const pick = <T>(items: readonly T[]): T => items[Math.floor(next() * items.length)] as T;
 
 const KEYS = ['a', 'b', 'c', "we'ird \"key\"", 'ключ'];

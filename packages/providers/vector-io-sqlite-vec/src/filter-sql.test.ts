@@ -2,18 +2,7 @@ import { matchesFilter, type AttributeFilter, type Attributes, type ComparisonFi
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { compileAttributeFilter, registerFilterFunctions } from './filter-sql.js';
-
-/** A small deterministic PRNG (mulberry32), so a failure reproduces. */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { seededRandom } from '@stack/core/testing';
 
 // Keys a path can spell, and keys it cannot (quote, backslash, control characters).
 const KEYS = ['category', 'year', 'a.b', '東京', '', 'with space', '[0]', '$', 'quo"te', 'back\\slash', 'line\nbreak'];
@@ -64,7 +53,7 @@ function filter(next: () => number, corpus: readonly Attributes[], depth = 0): A
 
 describe('compileAttributeFilter', () => {
   let db: Database.Database;
-  const next = random(20240611);
+  const next = seededRandom(20240611);
   const corpus = Array.from({ length: 300 }, () => attributes(next));
 
   beforeAll(() => {

@@ -14,6 +14,7 @@ import {
 import Database from 'better-sqlite3';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createSqliteVecBackend, KNN_MAX_K, tablePrefixFor } from '../src/index.js';
+import { seededRandom } from '@stack/core/testing';
 
 const directory = mkdtempSync(join(tmpdir(), 'sqlite-vec-backend-'));
 afterAll(() => rmSync(directory, { recursive: true, force: true }));
@@ -22,18 +23,6 @@ let files = 0;
 function dbPath(): string {
   files += 1;
   return join(directory, `db-${files}`, 'vectors.db');
-}
-
-/** Deterministic PRNG (mulberry32). */
-function random(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
 }
 
 function vector(next: () => number, dimension: number): Float32Array {
@@ -113,7 +102,7 @@ async function rejection(promise: Promise<unknown>): Promise<unknown> {
 
 describe('filtered vector search', () => {
   const dimension = 16;
-  const next = random(7);
+  const next = seededRandom(7);
   const chunks = corpus(next, 600, dimension);
   const backends: Array<[string, VectorIndexBackend]> = [];
 
@@ -174,7 +163,7 @@ describe('queries deeper than one vec0 KNN allows', () => {
   it(`answers k > ${KNN_MAX_K} exactly, with and without filters`, async () => {
     const backend = await createSqliteVecBackend({ dbPath: dbPath(), exactScanFraction: 0 });
     try {
-      const next = random(11);
+      const next = seededRandom(11);
       const chunks = corpus(next, KNN_MAX_K + 300, 4);
       await backend.createIndex({ vectorStoreId: 'vs_deep', dimension: 4, embeddingModel: 'test' });
       await backend.upsertChunks('vs_deep', chunks);
@@ -197,7 +186,7 @@ describe('storage', () => {
   it('creates directories, uses WAL, and keeps FTS consistent through replacements and deletions', async () => {
     const path = dbPath();
     const backend = await createSqliteVecBackend({ dbPath: path });
-    const next = random(3);
+    const next = seededRandom(3);
     await backend.createIndex({ vectorStoreId: 'vs_churn', dimension: 8, embeddingModel: 'test' });
     const chunks = corpus(next, 60, 8);
     await backend.upsertChunks('vs_churn', chunks);

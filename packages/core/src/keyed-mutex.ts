@@ -1,6 +1,7 @@
 /**
- * Serialises async tasks per key, so read-modify-write cycles on one persisted record never
- * interleave. Tasks on different keys run concurrently. Never nest two tasks on the same key.
+ * Serialises async tasks per key (read-modify-write cycles on one record, writes to one index):
+ * a task starts once every earlier task on the same key has settled. Tasks on different keys run
+ * concurrently. Never nest two tasks on the same key.
  */
 export class KeyedMutex {
   private readonly tails = new Map<string, Promise<void>>();

@@ -1,5 +1,7 @@
 import type { Distribution, ProviderSpec } from '@stack/core';
 import { starterDistribution } from '@stack/distribution-starter';
+import { providerSpec as localFs } from '@stack/files-localfs';
+import { providerSpec as s3Files } from '@stack/files-s3';
 import { providerSpec as anthropic } from '@stack/inference-anthropic';
 import { providerSpec as azure } from '@stack/inference-azure';
 import { providerSpec as bedrock } from '@stack/inference-bedrock';
@@ -23,6 +25,10 @@ import { providerSpec as together } from '@stack/inference-together';
 import { providerSpec as vertexai } from '@stack/inference-vertexai';
 import { providerSpec as vllm } from '@stack/inference-vllm';
 import { providerSpec as watsonx } from '@stack/inference-watsonx';
+import { providerSpec as ragRuntime } from '@stack/tool-runtime-rag';
+import { providerSpec as faiss } from '@stack/vector-io-faiss';
+import { providerSpec as pgvector } from '@stack/vector-io-pgvector';
+import { providerSpec as sqliteVec } from '@stack/vector-io-sqlite-vec';
 
 /**
  * The composition root's knowledge: every provider package and distribution this server can
@@ -55,6 +61,15 @@ export const knownProviderSpecs: readonly ProviderSpec[] = [
   // Inline inference.
   llamaCpp,
   localEmbeddings,
+  // Vector IO.
+  sqliteVec,
+  faiss,
+  pgvector,
+  // Files.
+  localFs,
+  s3Files,
+  // Tool runtime.
+  ragRuntime,
 ];
 
 export const knownDistributions: Readonly<Record<string, Distribution>> = {

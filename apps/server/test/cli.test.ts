@@ -1,35 +1,10 @@
-import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtemp, writeFile } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startFakeOpenAIServer } from '@stack/openai-compatible/testing';
 import { describe, expect, it } from 'vitest';
-
-const cli = new URL('../dist/cli.js', import.meta.url).pathname;
-
-interface Started {
-  child: ChildProcess;
-  url: string;
-  output: () => string;
-  exited: Promise<number | null>;
-}
-
-/** Runs the built CLI and waits for it to print the address it serves. */
-function runCli(args: string[], environment: Record<string, string>): Promise<Started> {
-  const child = spawn(process.execPath, [cli, ...args], { env: { ...process.env, ...environment }, stdio: ['ignore', 'pipe', 'pipe'] });
-  let output = '';
-  const exited = new Promise<number | null>((resolve) => child.once('exit', (code) => resolve(code)));
-  return new Promise((resolve, reject) => {
-    const onData = (data: Buffer) => {
-      output += data.toString();
-      const match = /serving .* at (http:\/\/[\d.:]+)/.exec(output);
-      if (match?.[1]) resolve({ child, url: match[1], output: () => output, exited });
-    };
-    child.stdout!.on('data', onData);
-    child.stderr!.on('data', onData);
-    void exited.then((code) => reject(new Error(`stack exited with ${code} before serving:\n${output}`)));
-  });
-}
+import { cliPath, runCli } from './cli-process.js';
+import { spawn } from 'node:child_process';
 
 describe('the stack CLI', () => {
   it('starts the starter distribution with no model server: embeddings work offline, and it says how to add chat', async () => {
@@ -125,7 +100,7 @@ describe('the stack CLI', () => {
     const directory = await mkdtemp(join(tmpdir(), 'stack-cli-'));
     const config = join(directory, 'run.yaml');
     await writeFile(config, 'version: 2\nproviders:\n  inference:\n  - provider_id: x\n    provider_type: remote::nope\n');
-    const child = spawn(process.execPath, [cli, 'run', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
+    const child = spawn(process.execPath, [cliPath, 'run', config, '--port', '0'], { stdio: ['ignore', 'pipe', 'pipe'] });
     let output = '';
     child.stderr.on('data', (data: Buffer) => (output += data.toString()));
     const code = await new Promise((resolve) => child.once('exit', resolve));

@@ -1,8 +1,13 @@
 import type { Distribution, RunConfig } from '@stack/core';
+import { providerSpec as localFs } from '@stack/files-localfs';
 import { providerSpec as localEmbeddings } from '@stack/inference-local-embeddings';
 import { providerSpec as ollama } from '@stack/inference-ollama';
 import { providerSpec as openai } from '@stack/inference-openai';
 import { providerSpec as vllm } from '@stack/inference-vllm';
+import { providerSpec as ragRuntime } from '@stack/tool-runtime-rag';
+import { providerSpec as faiss } from '@stack/vector-io-faiss';
+import { providerSpec as pgvector } from '@stack/vector-io-pgvector';
+import { providerSpec as sqliteVec } from '@stack/vector-io-sqlite-vec';
 
 const dataDir = '${env.STACK_DATA_DIR:=~/.stack/distributions/starter}';
 
@@ -13,7 +18,7 @@ const dataDir = '${env.STACK_DATA_DIR:=~/.stack/distributions/starter}';
 export const starterRunConfig = {
   version: 2,
   image_name: 'starter',
-  apis: ['inference', 'models', 'inspect', 'providers'],
+  apis: ['inference', 'models', 'inspect', 'providers', 'files', 'vector_io', 'tool_runtime', 'tool_groups'],
   providers: {
     inference: [
       {
@@ -46,6 +51,44 @@ export const starterRunConfig = {
         config: {},
       },
     ],
+    vector_io: [
+      {
+        provider_id: 'sqlite-vec',
+        provider_type: 'inline::sqlite-vec',
+        config: {
+          db_path: `${dataDir}/sqlite_vec.db`,
+          persistence: { namespace: 'vector_io::sqlite_vec', backend: 'kv_default' },
+        },
+      },
+      {
+        provider_id: 'faiss',
+        provider_type: 'inline::faiss',
+        config: { persistence: { namespace: 'vector_io::faiss', backend: 'kv_default' } },
+      },
+      {
+        provider_id: '${env.PGVECTOR_DB:+pgvector}',
+        provider_type: 'remote::pgvector',
+        config: {
+          host: '${env.PGVECTOR_HOST:=localhost}',
+          port: '${env.PGVECTOR_PORT:=5432}',
+          db: '${env.PGVECTOR_DB:=}',
+          user: '${env.PGVECTOR_USER:=}',
+          password: '${env.PGVECTOR_PASSWORD:=}',
+          persistence: { namespace: 'vector_io::pgvector', backend: 'kv_default' },
+        },
+      },
+    ],
+    files: [
+      {
+        provider_id: 'meta-reference-files',
+        provider_type: 'inline::localfs',
+        config: {
+          storage_dir: `${dataDir}/files`,
+          metadata_store: { table_name: 'files_metadata', backend: 'sql_default' },
+        },
+      },
+    ],
+    tool_runtime: [{ provider_id: 'rag-runtime', provider_type: 'inline::rag-runtime', config: {} }],
   },
   storage: {
     backends: {
@@ -59,9 +102,13 @@ export const starterRunConfig = {
       prompts: { namespace: 'prompts', backend: 'kv_default' },
     },
   },
-  registered_resources: { models: [] },
+  registered_resources: {
+    models: [],
+    tool_groups: [{ toolgroup_id: 'builtin::rag', provider_id: 'rag-runtime' }],
+  },
   server: { port: '${env.STACK_PORT:=8321}' },
   vector_stores: {
+    default_provider_id: '${env.STACK_VECTOR_IO_PROVIDER:=sqlite-vec}',
     default_embedding_model: { provider_id: 'local-embeddings', model_id: 'universal-sentence-encoder' },
   },
 };
@@ -69,9 +116,9 @@ export const starterRunConfig = {
 export const starterDistribution: Distribution = {
   name: 'starter',
   description:
-    'SQLite storage in STACK_DATA_DIR; offline embeddings and reranking; chat through Ollama, vLLM or OpenAI, switched on by OLLAMA_URL, VLLM_URL or OPENAI_API_KEY.',
+    'SQLite storage, sqlite-vec vector stores and local files in STACK_DATA_DIR; offline embeddings and reranking; chat through Ollama, vLLM or OpenAI, switched on by OLLAMA_URL, VLLM_URL or OPENAI_API_KEY; pgvector with PGVECTOR_DB.',
   runConfig: starterRunConfig,
-  providerSpecs: [ollama, vllm, openai, localEmbeddings],
+  providerSpecs: [ollama, vllm, openai, localEmbeddings, sqliteVec, faiss, pgvector, localFs, ragRuntime],
   startupAdvice(config: RunConfig): string[] {
     const generating = (config.providers.inference ?? []).filter((provider) => provider.provider_type !== 'inline::local-embeddings');
     if (generating.length > 0) return [];

@@ -2,7 +2,8 @@
 // Checks every publishable package the way users will consume it: its package.json has what a
 // published package needs, it packs, and the tarballs install into an empty project where each
 // package (and each subpath export) imports on its own.
-import { execFileSync } from 'node:child_process';
+import { execFile, execFileSync } from 'node:child_process';
+import { promisify } from 'node:util';
 import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
@@ -46,11 +47,23 @@ if (problems.length > 0) fail();
 const work = mkdtempSync(join(tmpdir(), 'stack-pack-check-'));
 try {
   const tarballs = {};
-  for (const { directory, manifest } of packages) {
-    const output = execFileSync('npm', ['pack', '--json', '--pack-destination', work], { cwd: directory, encoding: 'utf8', stdio: ['ignore', 'pipe', 'ignore'] });
-    const [packed] = JSON.parse(output);
-    tarballs[manifest.name] = `file:${join(work, packed.filename)}`;
-    const paths = packed.files.map((file) => file.path);
+  // npm pack mostly waits on its own start-up, so several run at once.
+  const packOne = promisify(execFile);
+  const packed = new Array(packages.length);
+  let next = 0;
+  await Promise.all(
+    Array.from({ length: 6 }, async () => {
+      while (next < packages.length) {
+        const index = next++;
+        const { stdout } = await packOne('npm', ['pack', '--json', '--pack-destination', work], { cwd: packages[index].directory, encoding: 'utf8' });
+        packed[index] = JSON.parse(stdout)[0];
+      }
+    }),
+  );
+  for (const [index, { manifest }] of packages.entries()) {
+    const packedFile = packed[index];
+    tarballs[manifest.name] = `file:${join(work, packedFile.filename)}`;
+    const paths = packedFile.files.map((file) => file.path);
     if (paths.some((path) => path.startsWith('src/') || path.endsWith('.test.js'))) problems.push(`${manifest.name}: the tarball carries sources or tests`);
   }
   const project = join(work, 'project');

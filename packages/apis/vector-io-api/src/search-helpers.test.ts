@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { IndexHit } from './backend.js';
+import type { AttributeFilter } from './schemas.js';
 import { cosineSimilarity, fuseHybrid, keywordTokens, matchesFilter, normalize } from './search-helpers.js';
 
 const hit = (chunkId: string, score: number): IndexHit => ({ chunkId, score, attributes: {}, chunk: { chunk_id: chunkId, content: chunkId, metadata: {} } });
@@ -24,7 +25,7 @@ describe('matchesFilter', () => {
   });
 
   it('combines with and / or', () => {
-    const both = { type: 'and', filters: [{ type: 'eq', key: 'kind', value: 'news' }, { type: 'in', key: 'year', value: [2019, 2020] }] } as const;
+    const both: AttributeFilter = { type: 'and', filters: [{ type: 'eq', key: 'kind', value: 'news' }, { type: 'in', key: 'year', value: [2019, 2020] }] };
     expect(matchesFilter(both, attributes)).toBe(true);
     expect(matchesFilter({ type: 'or', filters: [{ type: 'eq', key: 'kind', value: 'blog' }, { type: 'lt', key: 'year', value: 2000 }] }, attributes)).toBe(false);
   });
